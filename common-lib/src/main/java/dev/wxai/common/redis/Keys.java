@@ -1,0 +1,43 @@
+package dev.wxai.common.redis;
+
+/** Every Redis key the services share, in one place, so that no two services spell one differently. */
+public final class Keys {
+
+    private static final String PREFIX = "wxai:";
+
+    private Keys() {
+    }
+
+    /** WeChat delivery already seen: MsgId for messages, FromUserName+CreateTime+Event+EventKey for events. */
+    public static String dedupe(String appId, String deliveryKey) {
+        return PREFIX + "dedupe:" + appId + ":" + deliveryKey;
+    }
+
+    public static String accessToken(String appId) {
+        return PREFIX + "token:" + appId;
+    }
+
+    public static String accessTokenLock(String appId) {
+        return PREFIX + "token:" + appId + ":lock";
+    }
+
+    public static String session(String openid) {
+        return PREFIX + "session:" + openid;
+    }
+
+    public static String answer(String msgId) {
+        return PREFIX + "answer:" + msgId;
+    }
+
+    public static String delivered(String msgId) {
+        return PREFIX + "delivered:" + msgId;
+    }
+
+    public static String quota(String openid, String yyyyMMdd) {
+        return PREFIX + "quota:" + openid + ":" + yyyyMMdd;
+    }
+
+    public static String entitlement(String openid) {
+        return PREFIX + "entitlement:" + openid;
+    }
+}
