@@ -42,16 +42,18 @@ public final class StableTokenClient implements AccessTokenFetcher {
     }
 
     private static Mono<FetchedToken> toToken(StableTokenResponse response) {
-        if (response.errcode() != 0 || response.accessToken() == null) {
-            return Mono.error(new WechatApiException("stable_token", response.errcode(), response.errmsg()));
+        // Success bodies carry no errcode at all; error bodies carry no token.
+        int errcode = response.errcode() == null ? 0 : response.errcode();
+        if (errcode != 0 || response.accessToken() == null || response.expiresIn() == null) {
+            return Mono.error(new WechatApiException("stable_token", errcode, response.errmsg()));
         }
         return Mono.just(new FetchedToken(response.accessToken(), Duration.ofSeconds(response.expiresIn())));
     }
 
     record StableTokenResponse(
             @JsonProperty("access_token") String accessToken,
-            @JsonProperty("expires_in") long expiresIn,
-            int errcode,
+            @JsonProperty("expires_in") Long expiresIn,
+            Integer errcode,
             String errmsg) {
     }
 }

@@ -1,0 +1,50 @@
+package dev.wxai.worker.config;
+
+import dev.wxai.common.redis.AccessTokenStore;
+import dev.wxai.common.wechat.api.StableTokenClient;
+import io.netty.channel.ChannelOption;
+import java.time.Duration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.netty.http.client.HttpClient;
+
+/** HTTP clients for the two outside parties, each with its own timeouts, and the shared token store. */
+@Configuration
+class ClientsConfig {
+
+    static final Duration WECHAT_TIMEOUT = Duration.ofSeconds(5);
+
+    @Bean
+    WebClient wechatWebClient(WebClient.Builder builder, WechatApiProperties wechat) {
+        return builder.clone()
+                .baseUrl(wechat.apiBaseUrl())
+                .clientConnector(connector(Duration.ofSeconds(3), WECHAT_TIMEOUT))
+                .build();
+    }
+
+    @Bean
+    WebClient deepSeekWebClient(WebClient.Builder builder, DeepSeekProperties deepseek) {
+        return builder.clone()
+                .baseUrl(deepseek.baseUrl())
+                .defaultHeader("Authorization", "Bearer " + deepseek.apiKey())
+                .clientConnector(connector(deepseek.connectTimeout(), deepseek.timeout()))
+                .build();
+    }
+
+    @Bean
+    AccessTokenStore accessTokenStore(ReactiveStringRedisTemplate redis, WechatApiProperties wechat,
+                                      WebClient wechatWebClient) {
+        StableTokenClient fetcher = new StableTokenClient(wechatWebClient, wechat.appId(), wechat.appSecret(), WECHAT_TIMEOUT);
+        return new AccessTokenStore(redis, wechat.appId(), fetcher, AccessTokenStore.Settings.defaults());
+    }
+
+    private static ReactorClientHttpConnector connector(Duration connectTimeout, Duration responseTimeout) {
+        HttpClient http = HttpClient.create()
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
+                .responseTimeout(responseTimeout);
+        return new ReactorClientHttpConnector(http);
+    }
+}

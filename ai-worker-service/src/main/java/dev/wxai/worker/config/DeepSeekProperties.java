@@ -1,0 +1,33 @@
+package dev.wxai.worker.config;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * @param apiKey         {@code WXAI_DEEPSEEK_APIKEY}; never logged
+ * @param baseUrl        {@code WXAI_DEEPSEEK_BASEURL}: {@code https://api.deepseek.com} in production
+ * @param model          model names change; {@code deepseek-chat} when unset
+ * @param timeout        the whole call, first byte to last; DeepSeek may hold a busy connection open for long
+ * @param connectTimeout establishing the TCP/TLS connection
+ * @param maxTokens      the answer's length cap ({@code max_tokens})
+ * @param systemPrompt   who the assistant is
+ */
+@Validated
+@ConfigurationProperties("wxai.deepseek")
+public record DeepSeekProperties(
+        @NotBlank(message = "set WXAI_DEEPSEEK_APIKEY to the DeepSeek API key") String apiKey,
+        @NotBlank(message = "set WXAI_DEEPSEEK_BASEURL to the DeepSeek API base URL") String baseUrl,
+        @NotBlank String model,
+        @NotNull Duration timeout,
+        @NotNull Duration connectTimeout,
+        int maxTokens,
+        @NotBlank String systemPrompt) {
+
+    @Override
+    public String toString() {
+        return "DeepSeekProperties[baseUrl=" + baseUrl + ", model=" + model + ", timeout=" + timeout + "]";
+    }
+}

@@ -1,0 +1,104 @@
+package dev.wxai.worker.deepseek;
+
+import dev.wxai.worker.config.DeepSeekProperties;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * DeepSeek's OpenAI-compatible chat completions, non-streaming. https://api-docs.deepseek.com/api/create-chat-completion
+ */
+@Component
+public class DeepSeekClient {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final WebClient webClient;
+    private final DeepSeekProperties properties;
+
+    DeepSeekClient(@Qualifier("deepSeekWebClient") WebClient webClient, DeepSeekProperties properties) {
+        this.webClient = webClient;
+        this.properties = properties;
+    }
+
+    /** The assistant's answer to the user's latest message, given the earlier turns of the conversation. */
+    public Mono<String> answer(String openid, List<ChatTurn> history, String userMessage) {
+        List<Map<String, String>> messages = new ArrayList<>();
+        messages.add(Map.of("role", "system", "content", properties.systemPrompt()));
+        history.forEach(turn -> messages.add(Map.of("role", turn.role(), "content", turn.content())));
+        messages.add(Map.of("role", "user", "content", userMessage));
+        Map<String, Object> request = Map.of(
+                "model", properties.model(),
+                "messages", messages,
+                "stream", false,
+                "max_tokens", properties.maxTokens(),
+                // DeepSeek uses `user` for abuse tracking; it needs to be stable per user, not the openid itself.
+                "user", pseudonym(openid));
+        return webClient.post()
+                .uri("/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .accept(MediaType.APPLICATION_JSON)
+                .bodyValue(request)
+                .exchangeToMono(DeepSeekClient::readAnswer)
+                .timeout(properties.timeout());
+    }
+
+    private static Mono<String> readAnswer(ClientResponse response) {
+        return response.bodyToMono(String.class).defaultIfEmpty("").flatMap(body -> {
+            if (!response.statusCode().is2xxSuccessful()) {
+                return Mono.error(new DeepSeekException(response.statusCode().value(), errorMessage(body)));
+            }
+            return Mono.fromCallable(() -> content(body));
+        });
+    }
+
+    /**
+     * Under load DeepSeek keeps the connection alive by writing blank lines (or SSE-style {@code : keep-alive}
+     * comments) before the JSON, so everything before the first {@code {} is skipped.
+     */
+    static String content(String body) {
+        int start = body.indexOf('{');
+        if (start < 0) {
+            throw new DeepSeekException(200, "answer has no JSON body");
+        }
+        try {
+            JsonNode content = JSON.readTree(body.substring(start)).path("choices").path(0).path("message").path("content");
+            if (!content.isString() || content.asString().isBlank()) {
+                throw new DeepSeekException(200, "answer has no message content");
+            }
+            return content.asString();
+        } catch (JacksonException e) {
+            throw new DeepSeekException(200, "answer is not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static String errorMessage(String body) {
+        try {
+            return JSON.readTree(body).path("error").path("message").asString(body);
+        } catch (JacksonException e) {
+            return body.length() > 200 ? body.substring(0, 200) : body;
+        }
+    }
+
+    static String pseudonym(String openid) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(openid.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+}

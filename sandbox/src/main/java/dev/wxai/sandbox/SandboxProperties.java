@@ -1,0 +1,31 @@
+package dev.wxai.sandbox;
+
+import jakarta.validation.constraints.NotBlank;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The credentials the sandbox expects, like the real services would: a request with another app secret or API
+ * key is refused the way WeChat or DeepSeek refuse it.
+ *
+ * @param appId          the Official Account's appid ({@code WXAI_SANDBOX_APPID})
+ * @param appSecret      its secret
+ * @param deepseekApiKey the DeepSeek key the sandbox accepts
+ * @param modelLatency   how long the model "thinks" before answering, unless changed at run time
+ * @param tokenLifetime  the {@code expires_in} of access tokens it issues
+ */
+@Validated
+@ConfigurationProperties("wxai.sandbox")
+public record SandboxProperties(
+        @NotBlank String appId,
+        @NotBlank String appSecret,
+        @NotBlank String deepseekApiKey,
+        Duration modelLatency,
+        Duration tokenLifetime) {
+
+    public SandboxProperties {
+        modelLatency = modelLatency == null ? Duration.ofMillis(200) : modelLatency;
+        tokenLifetime = tokenLifetime == null ? Duration.ofSeconds(7200) : tokenLifetime;
+    }
+}

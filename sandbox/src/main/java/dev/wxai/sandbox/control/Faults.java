@@ -1,0 +1,42 @@
+package dev.wxai.sandbox.control;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.springframework.stereotype.Component;
+
+/**
+ * Scripted failures, consumed one per request in the order they were queued: queue {@code 503, 503} for
+ * {@code chat} and the next two model calls fail, the third succeeds. Targets: {@code chat},
+ * {@code custom-send}, {@code stable-token}, {@code token}. For WeChat targets the code is an {@code errcode};
+ * for {@code chat} it is an HTTP status.
+ */
+@Component
+public class Faults {
+
+    private final Map<String, Queue<Integer>> queues = new ConcurrentHashMap<>();
+
+    public void queue(String target, int code, int times) {
+        Queue<Integer> queue = queues.computeIfAbsent(target, t -> new ConcurrentLinkedQueue<>());
+        for (int i = 0; i < times; i++) {
+            queue.add(code);
+        }
+    }
+
+    public Optional<Integer> next(String target) {
+        Queue<Integer> queue = queues.get(target);
+        return Optional.ofNullable(queue == null ? null : queue.poll());
+    }
+
+    public Map<String, Integer> pending() {
+        Map<String, Integer> pending = new ConcurrentHashMap<>();
+        queues.forEach((target, queue) -> pending.put(target, queue.size()));
+        return pending;
+    }
+
+    public void clear() {
+        queues.clear();
+    }
+}

@@ -1,0 +1,57 @@
+package dev.wxai.sandbox.control;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.stereotype.Component;
+
+/** Everything the outside world received from us, for tests and developers to read back. */
+@Component
+public class Recorder {
+
+    private final ConcurrentLinkedQueue<CustomMessage> customMessages = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<ModelCall> modelCalls = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger tokenFetches = new AtomicInteger();
+
+    public void customMessage(CustomMessage message) {
+        customMessages.add(message);
+    }
+
+    public void modelCall(ModelCall call) {
+        modelCalls.add(call);
+    }
+
+    public void tokenFetched() {
+        tokenFetches.incrementAndGet();
+    }
+
+    public Map<String, Object> snapshot(String openid) {
+        List<CustomMessage> messages = customMessages.stream()
+                .filter(m -> openid == null || openid.equals(m.touser()))
+                .toList();
+        List<ModelCall> calls = modelCalls.stream()
+                .filter(c -> openid == null || openid.equals(c.user()))
+                .toList();
+        return Map.of("customMessages", messages, "modelCalls", calls, "tokenFetches", tokenFetches.get());
+    }
+
+    public void clear() {
+        customMessages.clear();
+        modelCalls.clear();
+        tokenFetches.set(0);
+    }
+
+    /** A customer-service message as WeChat accepted it; {@code errcode} is what we answered. */
+    public record CustomMessage(String touser, String msgtype, String content, int errcode, Instant at) {
+    }
+
+    /**
+     * One {@code /chat/completions} request: {@code user} is the request's {@code user} field, {@code status}
+     * what we answered and {@code answer} the assistant's content when it succeeded.
+     */
+    public record ModelCall(String user, String model, String lastUserMessage, int status, String answer,
+                            String traceparent, Instant at) {
+    }
+}

@@ -1,0 +1,67 @@
+package dev.wxai.sandbox.control;
+
+import dev.wxai.sandbox.deepseek.ModelBehaviour;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The sandbox's own control surface: read back what it received, script failures, change the model's speed.
+ * Nothing here exists on the real services.
+ */
+@RestController
+@RequestMapping("/sandbox")
+class SandboxController {
+
+    private final Recorder recorder;
+    private final Faults faults;
+    private final ModelBehaviour model;
+
+    SandboxController(Recorder recorder, Faults faults, ModelBehaviour model) {
+        this.recorder = recorder;
+        this.faults = faults;
+        this.model = model;
+    }
+
+    @GetMapping("/received")
+    Map<String, Object> received(@RequestParam(required = false) String openid) {
+        return recorder.snapshot(openid);
+    }
+
+    @DeleteMapping("/received")
+    void forget() {
+        recorder.clear();
+        faults.clear();
+    }
+
+    /** {@code {"target":"chat","code":503,"times":2}} */
+    @PostMapping("/faults")
+    Map<String, Integer> fault(@RequestBody FaultRequest request) {
+        faults.queue(request.target(), request.code(), request.times() == null ? 1 : request.times());
+        return faults.pending();
+    }
+
+    /** {@code {"latencyMs":3000,"leadingBlankLines":2}} */
+    @PostMapping("/model")
+    Map<String, Object> model(@RequestBody ModelRequest request) {
+        if (request.latencyMs() != null) {
+            model.latency(Duration.ofMillis(request.latencyMs()));
+        }
+        if (request.leadingBlankLines() != null) {
+            model.leadingBlankLines(request.leadingBlankLines());
+        }
+        return Map.of("latencyMs", model.latency().toMillis(), "leadingBlankLines", model.leadingBlankLines());
+    }
+
+    record FaultRequest(String target, int code, Integer times) {
+    }
+
+    record ModelRequest(Long latencyMs, Integer leadingBlankLines) {
+    }
+}

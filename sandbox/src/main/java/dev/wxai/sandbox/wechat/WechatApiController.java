@@ -1,0 +1,129 @@
+package dev.wxai.sandbox.wechat;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.wxai.sandbox.SandboxProperties;
+import dev.wxai.sandbox.control.Faults;
+import dev.wxai.sandbox.control.Recorder;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The parts of {@code api.weixin.qq.com} we call. Like WeChat, every answer is HTTP 200 and errors are a
+ * non-zero {@code errcode} in the body.
+ */
+@RestController
+class WechatApiController {
+
+    private final SandboxProperties properties;
+    private final AccessTokens tokens;
+    private final Faults faults;
+    private final Recorder recorder;
+
+    WechatApiController(SandboxProperties properties, AccessTokens tokens, Faults faults, Recorder recorder) {
+        this.properties = properties;
+        this.tokens = tokens;
+        this.faults = faults;
+        this.recorder = recorder;
+    }
+
+    @GetMapping("/cgi-bin/token")
+    Map<String, Object> token(@RequestParam("grant_type") String grantType, @RequestParam String appid,
+                              @RequestParam String secret) {
+        return credentialError(grantType, appid, secret)
+                .or(() -> faults.next("token").map(WechatApiController::error))
+                .orElseGet(() -> issued(tokens.mint()));
+    }
+
+    @PostMapping("/cgi-bin/stable_token")
+    Map<String, Object> stableToken(@RequestBody StableTokenRequest request) {
+        return credentialError(request.grantType(), request.appid(), request.secret())
+                .or(() -> faults.next("stable-token").map(WechatApiController::error))
+                .orElseGet(() -> issued(tokens.stable(Boolean.TRUE.equals(request.forceRefresh()))));
+    }
+
+    @PostMapping("/cgi-bin/message/custom/send")
+    Map<String, Object> customSend(@RequestParam("access_token") String accessToken,
+                                   @RequestBody CustomSendRequest request) {
+        Map<String, Object> answer = tokenError(accessToken)
+                .or(() -> faults.next("custom-send").map(WechatApiController::error))
+                .or(() -> invalid(request))
+                .orElseGet(() -> error(0));
+        recorder.customMessage(new Recorder.CustomMessage(request.touser(), request.msgtype(),
+                request.text() == null ? null : request.text().content(), (Integer) answer.get("errcode"),
+                Instant.now()));
+        return answer;
+    }
+
+    @PostMapping("/cgi-bin/message/custom/typing")
+    Map<String, Object> typing(@RequestParam("access_token") String accessToken, @RequestBody Map<String, Object> body) {
+        return tokenError(accessToken).orElseGet(() -> error(0));
+    }
+
+    private Optional<Map<String, Object>> credentialError(String grantType, String appid, String secret) {
+        if (!"client_credential".equals(grantType)) {
+            return Optional.of(error(40002));
+        }
+        if (!properties.appId().equals(appid)) {
+            return Optional.of(error(40013));
+        }
+        if (!properties.appSecret().equals(secret)) {
+            return Optional.of(error(40125));
+        }
+        recorder.tokenFetched();
+        return Optional.empty();
+    }
+
+    private Optional<Map<String, Object>> tokenError(String accessToken) {
+        return tokens.isValid(accessToken) ? Optional.empty() : Optional.of(error(40001));
+    }
+
+    private static Optional<Map<String, Object>> invalid(CustomSendRequest request) {
+        if (request.touser() == null || request.touser().isBlank()) {
+            return Optional.of(error(40003));
+        }
+        if (!"text".equals(request.msgtype()) || request.text() == null || request.text().content() == null) {
+            return Optional.of(error(40008));
+        }
+        return Optional.empty();
+    }
+
+    private static Map<String, Object> issued(AccessTokens.Issued issued) {
+        return Map.of("access_token", issued.accessToken(), "expires_in", issued.expiresIn());
+    }
+
+    /** errmsg texts as WeChat words them, with the request id WeChat appends. */
+    static Map<String, Object> error(int errcode) {
+        String errmsg = switch (errcode) {
+            case 0 -> "ok";
+            case -1 -> "system error";
+            case 40001 -> "invalid credential, access_token is invalid or not latest";
+            case 40002 -> "invalid grant_type";
+            case 40003 -> "invalid openid";
+            case 40008 -> "invalid message type";
+            case 40013 -> "invalid appid";
+            case 40014 -> "invalid access_token";
+            case 40125 -> "invalid appsecret";
+            case 42001 -> "access_token expired";
+            case 45015 -> "response out of time limit or subscription is canceled";
+            case 45047 -> "out of response count limit";
+            default -> "sandbox fault " + errcode;
+        };
+        return Map.of("errcode", errcode, "errmsg", errcode == 0 ? errmsg : errmsg + " rid: sandbox-" + System.nanoTime());
+    }
+
+    record StableTokenRequest(@JsonProperty("grant_type") String grantType, String appid, String secret,
+                              @JsonProperty("force_refresh") Boolean forceRefresh) {
+    }
+
+    record CustomSendRequest(String touser, String msgtype, Text text) {
+    }
+
+    record Text(String content) {
+    }
+}

@@ -1,0 +1,62 @@
+package dev.wxai.ingress.dedupe;
+
+import dev.wxai.common.redis.Keys;
+import dev.wxai.ingress.config.IngressProperties;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * Recognises WeChat's re-deliveries of one message, whichever replica each lands on.
+ *
+ * <p>A delivery key moves through two states: {@code pending} while the first delivery is being published,
+ * {@code published} once the broker has acknowledged it. A retry that finds {@code published} may be answered
+ * {@code success}; one that finds {@code pending} must not be, because the first attempt can still fail, so it
+ * is told to retry later. A failed publish removes the key so that the next retry publishes afresh.
+ */
+@Component
+public class DuplicateFilter {
+
+    private static final String PENDING = "pending";
+    private static final String PUBLISHED = "published";
+
+    private static final RedisScript<Long> DELETE_IF_PENDING = RedisScript.of(
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end",
+            Long.class);
+
+    private final ReactiveStringRedisTemplate redis;
+    private final Duration ttl;
+
+    DuplicateFilter(ReactiveStringRedisTemplate redis, IngressProperties properties) {
+        this.redis = redis;
+        this.ttl = properties.dedupeTtl();
+    }
+
+    /** Claims the delivery key; tells the caller whether this is the first delivery or what became of it. */
+    public Mono<Delivery> claim(String appId, String deliveryKey) {
+        String key = Keys.dedupe(appId, deliveryKey);
+        return redis.opsForValue().setIfAbsent(key, PENDING, ttl)
+                .flatMap(claimed -> claimed
+                        ? Mono.just(Delivery.FIRST)
+                        : redis.opsForValue().get(key)
+                                .map(state -> PUBLISHED.equals(state) ? Delivery.ALREADY_PUBLISHED : Delivery.IN_PROGRESS)
+                                // expired between our SET and GET: too old to matter, treat it as in progress
+                                .defaultIfEmpty(Delivery.IN_PROGRESS));
+    }
+
+    public Mono<Void> markPublished(String appId, String deliveryKey) {
+        return redis.opsForValue().set(Keys.dedupe(appId, deliveryKey), PUBLISHED, ttl).then();
+    }
+
+    /** Releases a claim whose publish failed, so that WeChat's next retry publishes. */
+    public Mono<Void> release(String appId, String deliveryKey) {
+        return redis.execute(DELETE_IF_PENDING, List.of(Keys.dedupe(appId, deliveryKey)), List.of(PENDING)).then();
+    }
+
+    public enum Delivery {
+        FIRST, IN_PROGRESS, ALREADY_PUBLISHED
+    }
+}
