@@ -31,10 +31,8 @@ public class Recorder {
         List<CustomMessage> messages = customMessages.stream()
                 .filter(m -> openid == null || openid.equals(m.touser()))
                 .toList();
-        List<ModelCall> calls = modelCalls.stream()
-                .filter(c -> openid == null || openid.equals(c.user()))
-                .toList();
-        return Map.of("customMessages", messages, "modelCalls", calls, "tokenFetches", tokenFetches.get());
+        // Model calls carry a pseudonym, not the openid (as DeepSeek should see them), so they are not filtered.
+        return Map.of("customMessages", messages, "modelCalls", List.copyOf(modelCalls), "tokenFetches", tokenFetches.get());
     }
 
     public void clear() {

@@ -1,0 +1,112 @@
+package dev.wxai.testsupport;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One of our services running as its own JVM from its runnable jar, the way it runs in production: own
+ * classpath, own configuration, talking to the others over HTTP and Kafka. Properties are passed as command-line
+ * arguments, which outrank everything in the service's application.yml.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String module;
+    private final int port;
+    private final Process process;
+    private final Path log;
+
+    private ServiceProcess(String module, int port, Process process, Path log) {
+        this.module = module;
+        this.port = port;
+        this.process = process;
+        this.log = log;
+    }
+
+    /**
+     * @param module     the Maven module, e.g. {@code wechat-ingress-service}
+     * @param properties Spring properties for this process
+     */
+    public static ServiceProcess start(String module, int port, String heap, Map<String, String> properties) {
+        Path root = Path.of(System.getProperty("wxai.root", "..")).toAbsolutePath().normalize();
+        String version = System.getProperty("wxai.version", "0.1.0-SNAPSHOT");
+        Path jar = root.resolve(module).resolve("target").resolve(module + "-" + version + "-exec.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build the module first (mvn package)");
+        }
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-jar", jar.toString(), "--server.port=" + port));
+        properties.forEach((key, value) -> command.add("--" + key + "=" + value));
+        try {
+            Path logDir = Path.of("target", "service-logs");
+            Files.createDirectories(logDir);
+            Path log = logDir.resolve(module + "-" + port + ".log");
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            return new ServiceProcess(module, port, process, log);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start " + module, e);
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Waits until {@code /actuator/health} says UP; fails early, with the log's path, if the process died. */
+    public ServiceProcess awaitHealthy(Duration timeout) {
+        Awaitility.await(module + " healthy (log: " + log.toAbsolutePath() + ")")
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(250))
+                .failFast(module + " exited; see " + log.toAbsolutePath(), () -> !process.isAlive())
+                .until(this::reportsUp);
+        return this;
+    }
+
+    private boolean reportsUp() throws InterruptedException {
+        HttpRequest health = HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health"))
+                .timeout(Duration.ofSeconds(2)).build();
+        try {
+            HttpResponse<String> response = HTTP.send(health, HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 && response.body().contains("\"UP\"");
+        } catch (IOException notListeningYet) {
+            return false;
+        }
+    }
+
+    /** Stops the service the way Kubernetes does: SIGTERM, a grace period, then SIGKILL. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
