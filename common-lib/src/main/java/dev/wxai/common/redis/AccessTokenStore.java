@@ -6,7 +6,6 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
 
 /**
@@ -21,11 +20,6 @@ import reactor.core.publisher.Mono;
 public final class AccessTokenStore {
 
     private static final Logger log = LoggerFactory.getLogger(AccessTokenStore.class);
-
-    /** Deletes the key only while it still holds the given value: never drop a token or lock someone else set. */
-    private static final RedisScript<Long> COMPARE_AND_DELETE = RedisScript.of(
-            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end",
-            Long.class);
 
     private final ReactiveStringRedisTemplate redis;
     private final AccessTokenFetcher fetcher;
@@ -59,7 +53,7 @@ public final class AccessTokenStore {
      * @return whether the cached token was the rejected one and is now gone
      */
     public Mono<Boolean> invalidate(String rejectedToken) {
-        return redis.execute(COMPARE_AND_DELETE, List.of(tokenKey), List.of(rejectedToken))
+        return redis.execute(RedisScripts.COMPARE_AND_DELETE, List.of(tokenKey), List.of(rejectedToken))
                 .next()
                 .map(deleted -> deleted > 0);
     }
@@ -100,7 +94,7 @@ public final class AccessTokenStore {
     }
 
     private Mono<Long> releaseLock(String owner) {
-        return redis.execute(COMPARE_AND_DELETE, List.of(lockKey), List.of(owner)).next();
+        return redis.execute(RedisScripts.COMPARE_AND_DELETE, List.of(lockKey), List.of(owner)).next();
     }
 
     /**

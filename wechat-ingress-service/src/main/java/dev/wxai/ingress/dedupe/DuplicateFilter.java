@@ -1,11 +1,11 @@
 package dev.wxai.ingress.dedupe;
 
 import dev.wxai.common.redis.Keys;
+import dev.wxai.common.redis.RedisScripts;
 import dev.wxai.ingress.config.IngressProperties;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -22,10 +22,6 @@ public class DuplicateFilter {
 
     private static final String PENDING = "pending";
     private static final String PUBLISHED = "published";
-
-    private static final RedisScript<Long> DELETE_IF_PENDING = RedisScript.of(
-            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end",
-            Long.class);
 
     private final ReactiveStringRedisTemplate redis;
     private final Duration ttl;
@@ -53,7 +49,7 @@ public class DuplicateFilter {
 
     /** Releases a claim whose publish failed, so that WeChat's next retry publishes. */
     public Mono<Void> release(String appId, String deliveryKey) {
-        return redis.execute(DELETE_IF_PENDING, List.of(Keys.dedupe(appId, deliveryKey)), List.of(PENDING)).then();
+        return redis.execute(RedisScripts.COMPARE_AND_DELETE, List.of(Keys.dedupe(appId, deliveryKey)), List.of(PENDING)).then();
     }
 
     public enum Delivery {
