@@ -32,12 +32,50 @@ public final class WechatRequests {
                 + "]]></Content><MsgId>" + msgId + "</MsgId></xml>";
     }
 
+    public static String eventXml(String openid, String event, String eventKey) {
+        return "<xml><ToUserName><![CDATA[gh_test]]></ToUserName><FromUserName><![CDATA[" + openid
+                + "]]></FromUserName><CreateTime>" + (System.currentTimeMillis() / 1000)
+                + "</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[" + event + "]]></Event>"
+                + (eventKey == null ? "" : "<EventKey><![CDATA[" + eventKey + "]]></EventKey>") + "</xml>";
+    }
+
+    public static String imageXml(String openid, String msgId) {
+        return "<xml><ToUserName><![CDATA[gh_test]]></ToUserName><FromUserName><![CDATA[" + openid
+                + "]]></FromUserName><CreateTime>" + (System.currentTimeMillis() / 1000)
+                + "</CreateTime><MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://mmbiz.qpic.cn/x]]></PicUrl>"
+                + "<MediaId><![CDATA[media_id]]></MediaId><MsgId>" + msgId + "</MsgId></xml>";
+    }
+
     /** The query string of a POST: {@code signature, timestamp, nonce, openid}. */
     public static String signedQuery(String token, String openid) {
-        String timestamp = String.valueOf(System.currentTimeMillis() / 1000);
-        String nonce = String.valueOf(ThreadLocalRandom.current().nextInt(100_000_000, Integer.MAX_VALUE));
-        return "signature=" + sha1Sorted(token, timestamp, nonce) + "&timestamp=" + timestamp + "&nonce=" + nonce
+        return signedQuery(token, openid, System.currentTimeMillis() / 1000);
+    }
+
+    public static String signedQuery(String token, String openid, long timestamp) {
+        String time = String.valueOf(timestamp);
+        String nonce = newNonce();
+        return "signature=" + sha1Sorted(token, time, nonce) + "&timestamp=" + time + "&nonce=" + nonce
                 + "&openid=" + openid;
+    }
+
+    /**
+     * The query of a compatible- or safe-mode POST for a body whose {@code Encrypt} value is given:
+     * {@code msg_signature} covers it.
+     */
+    public static String safeModeQuery(String token, String openid, String encrypt) {
+        String time = String.valueOf(System.currentTimeMillis() / 1000);
+        String nonce = newNonce();
+        return "signature=" + sha1Sorted(token, time, nonce) + "&timestamp=" + time + "&nonce=" + nonce
+                + "&openid=" + openid + "&encrypt_type=aes&msg_signature=" + sha1Sorted(token, time, nonce, encrypt);
+    }
+
+    /** A safe-mode body: only ToUserName and the encrypted message. */
+    public static String safeModeXml(String encrypt) {
+        return "<xml><ToUserName><![CDATA[gh_test]]></ToUserName><Encrypt><![CDATA[" + encrypt + "]]></Encrypt></xml>";
+    }
+
+    private static String newNonce() {
+        return String.valueOf(ThreadLocalRandom.current().nextInt(100_000_000, Integer.MAX_VALUE));
     }
 
     public static String sha1Sorted(String... parts) {

@@ -29,6 +29,19 @@ public final class Keys {
         return PREFIX + "answer:" + msgId;
     }
 
+    /** Pub/sub channel on which the worker announces, by msgId, that {@link #answer} holds a passive-mode answer. */
+    public static final String ANSWERS_CHANNEL = PREFIX + "answers";
+
+    /** How many times WeChat has delivered one message (passive mode waits differently on the last delivery). */
+    public static String deliveries(String appId, String deliveryKey) {
+        return dedupe(appId, deliveryKey) + ":deliveries";
+    }
+
+    /** The msgId whose answer a passive-mode user is still owed: their next message collects it. */
+    public static String pending(String openid) {
+        return PREFIX + "pending:" + openid;
+    }
+
     public static String delivered(String msgId) {
         return PREFIX + "delivered:" + msgId;
     }

@@ -1,17 +1,54 @@
 package dev.wxai.ingress.config;
 
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * @param dedupeTtl      how long a delivery key is remembered; WeChat retries for ~15 s, so the default of
- *                       five minutes leaves room for clock skew and slow retries (WxJava's 10 s is too short)
- * @param publishTimeout how long to wait for the broker's ack before telling WeChat to retry; well under
- *                       WeChat's 5-second deadline
+ * How the webhook behaves. Every text a user can see is configurable, in the account's own voice.
+ *
+ * @param dedupeTtl             how long a delivery key is remembered; WeChat retries for ~15 s, so minutes leave room
+ *                              for clock skew and slow retries (WxJava's 10 s default is too short)
+ * @param publishTimeout        how long to wait for the broker's ack before telling WeChat to retry
+ * @param maxBodySize           larger bodies are refused (413) before they are read whole
+ * @param maxClockSkew          requests whose {@code timestamp} is further from now are refused as replays
+ * @param passiveWait           passive mode: how long one delivery waits for the answer (inside WeChat's 5 s)
+ * @param pendingTtl            passive mode: how long an answer the user has not collected yet is kept
+ * @param passiveReplyMaxBytes  passive mode: longest reply in UTF-8 bytes; longer answers continue on the next message
+ * @param welcome               the reply to a new follower
+ * @param textOnlyReply         the reply to images, voice, video, locations and links
+ * @param stillThinkingReply    passive mode: the reply on WeChat's last delivery when the answer is not ready
+ * @param continueTail          passive mode: appended to a reply that has more to come
+ * @param eventReplies          replies to menu clicks ({@code CLICK}) and QR scans ({@code SCAN}), by EventKey
+ * @param resetEventKeys        menu keys that clear the user's conversation
+ * @param resetReply            the reply after a conversation was cleared
  */
 @Validated
 @ConfigurationProperties("wxai.ingress")
-public record IngressProperties(@NotNull Duration dedupeTtl, @NotNull Duration publishTimeout) {
+public record IngressProperties(
+        @NotNull Duration dedupeTtl,
+        @NotNull Duration publishTimeout,
+        @NotNull DataSize maxBodySize,
+        @NotNull Duration maxClockSkew,
+        @NotNull Duration passiveWait,
+        @NotNull Duration pendingTtl,
+        @Min(64) int passiveReplyMaxBytes,
+        @NotBlank String welcome,
+        @NotBlank String textOnlyReply,
+        @NotBlank String stillThinkingReply,
+        @NotBlank String continueTail,
+        Map<String, String> eventReplies,
+        List<String> resetEventKeys,
+        @NotBlank String resetReply) {
+
+    public IngressProperties {
+        eventReplies = eventReplies == null ? Map.of() : Map.copyOf(eventReplies);
+        resetEventKeys = resetEventKeys == null ? List.of() : List.copyOf(resetEventKeys);
+    }
 }

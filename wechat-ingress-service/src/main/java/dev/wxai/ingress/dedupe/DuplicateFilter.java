@@ -32,19 +32,25 @@ public class DuplicateFilter {
     }
 
     /** Claims the delivery key; tells the caller whether this is the first delivery or what became of it. */
-    public Mono<Delivery> claim(String appId, String deliveryKey) {
+    public Mono<Claim> claim(String appId, String deliveryKey) {
         String key = Keys.dedupe(appId, deliveryKey);
         return redis.opsForValue().setIfAbsent(key, PENDING, ttl)
                 .flatMap(claimed -> claimed
-                        ? Mono.just(Delivery.FIRST)
+                        ? Mono.just(Claim.FIRST)
                         : redis.opsForValue().get(key)
-                                .map(state -> PUBLISHED.equals(state) ? Delivery.ALREADY_PUBLISHED : Delivery.IN_PROGRESS)
+                                .map(state -> PUBLISHED.equals(state) ? Claim.ALREADY_PUBLISHED : Claim.IN_PROGRESS)
                                 // expired between our SET and GET: too old to matter, treat it as in progress
-                                .defaultIfEmpty(Delivery.IN_PROGRESS));
+                                .defaultIfEmpty(Claim.IN_PROGRESS));
     }
 
     public Mono<Void> markPublished(String appId, String deliveryKey) {
         return redis.opsForValue().set(Keys.dedupe(appId, deliveryKey), PUBLISHED, ttl).then();
+    }
+
+    /** Counts this delivery of the message: 1 for WeChat's first, up to 3 with its retries. */
+    public Mono<Long> countDelivery(String appId, String deliveryKey) {
+        String key = Keys.deliveries(appId, deliveryKey);
+        return redis.opsForValue().increment(key).flatMap(count -> redis.expire(key, ttl).thenReturn(count));
     }
 
     /** Releases a claim whose publish failed, so that WeChat's next retry publishes. */
@@ -52,7 +58,7 @@ public class DuplicateFilter {
         return redis.execute(RedisScripts.COMPARE_AND_DELETE, List.of(Keys.dedupe(appId, deliveryKey)), List.of(PENDING)).then();
     }
 
-    public enum Delivery {
+    public enum Claim {
         FIRST, IN_PROGRESS, ALREADY_PUBLISHED
     }
 }

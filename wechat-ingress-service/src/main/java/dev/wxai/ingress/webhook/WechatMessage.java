@@ -40,6 +40,14 @@ record WechatMessage(Map<String, String> fields) {
         return "text".equals(msgType());
     }
 
+    String event() {
+        return fields.get("Event");
+    }
+
+    String eventKey() {
+        return fields.get("EventKey");
+    }
+
     long createTime() {
         try {
             return Long.parseLong(require("CreateTime").trim());

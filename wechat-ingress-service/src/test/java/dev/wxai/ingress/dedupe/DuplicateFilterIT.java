@@ -3,8 +3,8 @@ package dev.wxai.ingress.dedupe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wxai.common.redis.Keys;
-import dev.wxai.ingress.config.IngressProperties;
-import dev.wxai.ingress.dedupe.DuplicateFilter.Delivery;
+import dev.wxai.ingress.config.IngressPropertiesFixture;
+import dev.wxai.ingress.dedupe.DuplicateFilter.Claim;
 import dev.wxai.testsupport.TestRedis;
 import dev.wxai.testsupport.WechatRequests;
 import java.time.Duration;
@@ -19,37 +19,37 @@ class DuplicateFilterIT {
     private static final String APP_ID = "wxdedupeit";
 
     private final ReactiveStringRedisTemplate redis = TestRedis.template();
-    private final DuplicateFilter replicaA = new DuplicateFilter(redis, new IngressProperties(Duration.ofMinutes(5), Duration.ofSeconds(3)));
-    private final DuplicateFilter replicaB = new DuplicateFilter(redis, new IngressProperties(Duration.ofMinutes(5), Duration.ofSeconds(3)));
+    private final DuplicateFilter replicaA = new DuplicateFilter(redis, IngressPropertiesFixture.defaults());
+    private final DuplicateFilter replicaB = new DuplicateFilter(redis, IngressPropertiesFixture.defaults());
 
     @Test
     void exactlyOneOfManyConcurrentDeliveriesIsFirst() {
         String msgId = WechatRequests.newMsgId();
 
-        List<Delivery> outcomes = Flux.range(0, 50)
+        List<Claim> outcomes = Flux.range(0, 50)
                 .flatMap(i -> (i % 2 == 0 ? replicaA : replicaB).claim(APP_ID, msgId))
                 .collectList().block(Duration.ofSeconds(10));
 
-        assertThat(outcomes).filteredOn(d -> d == Delivery.FIRST).hasSize(1);
-        assertThat(outcomes).filteredOn(d -> d == Delivery.IN_PROGRESS).hasSize(49);
+        assertThat(outcomes).filteredOn(d -> d == Claim.FIRST).hasSize(1);
+        assertThat(outcomes).filteredOn(d -> d == Claim.IN_PROGRESS).hasSize(49);
     }
 
     @Test
     void aRetryAfterThePublishIsKnownAsPublished() {
         String msgId = WechatRequests.newMsgId();
-        StepVerifier.create(replicaA.claim(APP_ID, msgId)).expectNext(Delivery.FIRST).verifyComplete();
+        StepVerifier.create(replicaA.claim(APP_ID, msgId)).expectNext(Claim.FIRST).verifyComplete();
         StepVerifier.create(replicaA.markPublished(APP_ID, msgId)).verifyComplete();
 
-        StepVerifier.create(replicaB.claim(APP_ID, msgId)).expectNext(Delivery.ALREADY_PUBLISHED).verifyComplete();
+        StepVerifier.create(replicaB.claim(APP_ID, msgId)).expectNext(Claim.ALREADY_PUBLISHED).verifyComplete();
     }
 
     @Test
     void aReleasedClaimLetsTheNextDeliveryPublish() {
         String msgId = WechatRequests.newMsgId();
-        StepVerifier.create(replicaA.claim(APP_ID, msgId)).expectNext(Delivery.FIRST).verifyComplete();
+        StepVerifier.create(replicaA.claim(APP_ID, msgId)).expectNext(Claim.FIRST).verifyComplete();
         StepVerifier.create(replicaA.release(APP_ID, msgId)).verifyComplete();
 
-        StepVerifier.create(replicaB.claim(APP_ID, msgId)).expectNext(Delivery.FIRST).verifyComplete();
+        StepVerifier.create(replicaB.claim(APP_ID, msgId)).expectNext(Claim.FIRST).verifyComplete();
     }
 
     @Test
@@ -60,7 +60,7 @@ class DuplicateFilterIT {
 
         replicaB.release(APP_ID, msgId).block();
 
-        StepVerifier.create(replicaB.claim(APP_ID, msgId)).expectNext(Delivery.ALREADY_PUBLISHED).verifyComplete();
+        StepVerifier.create(replicaB.claim(APP_ID, msgId)).expectNext(Claim.ALREADY_PUBLISHED).verifyComplete();
     }
 
     @Test

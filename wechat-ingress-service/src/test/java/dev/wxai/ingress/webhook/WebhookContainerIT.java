@@ -1,7 +1,6 @@
 package dev.wxai.ingress.webhook;
 
 import dev.wxai.testsupport.KafkaBroker;
-import dev.wxai.testsupport.TestRedis;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -14,10 +13,7 @@ class WebhookContainerIT extends WebhookContract {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        registry.add("spring.kafka.bootstrap-servers", () -> KafkaBroker.container().bootstrapServers());
-        registry.add("spring.data.redis.url", TestRedis::url);
-        registry.add("wxai.wechat.token", () -> TOKEN);
-        registry.add("wxai.wechat.app-id", () -> APP_ID);
+        register(registry, () -> KafkaBroker.container().bootstrapServers());
     }
 
     @Override

@@ -7,7 +7,12 @@ import dev.wxai.common.redis.Keys;
 import dev.wxai.testsupport.TestRedis;
 import dev.wxai.testsupport.TopicSnapshot;
 import dev.wxai.testsupport.WechatRequests;
+import dev.wxai.common.wechat.InboundXml;
+import dev.wxai.common.wechat.MessageCrypto;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.springframework.test.context.DynamicPropertyRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +28,18 @@ abstract class WebhookContract {
 
     static final String TOKEN = "it-token";
     static final String APP_ID = "wxingressit";
+    static final String AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
+    static final MessageCrypto WECHAT_SIDE_CRYPTO = new MessageCrypto(APP_ID, AES_KEY, null);
+
+    /** The configuration both broker variants share; only the bootstrap servers differ. */
+    static void register(DynamicPropertyRegistry registry, Supplier<Object> bootstrapServers) {
+        registry.add("spring.kafka.bootstrap-servers", bootstrapServers);
+        registry.add("spring.data.redis.url", TestRedis::url);
+        registry.add("wxai.wechat.token", () -> TOKEN);
+        registry.add("wxai.wechat.app-id", () -> APP_ID);
+        registry.add("wxai.wechat.aes-key", () -> AES_KEY);
+        registry.add("wxai.ingress.event-replies[MENU_PRICE]", () -> "课程价格见菜单「课程」");
+    }
 
     @LocalServerPort
     int port;
@@ -113,6 +130,127 @@ abstract class WebhookContract {
     }
 
     @Test
+    void safeModeMessageIsDecryptedAndPublished() {
+        String openid = WechatRequests.newOpenid();
+        String msgId = WechatRequests.newMsgId();
+        String encrypt = WECHAT_SIDE_CRYPTO.encrypt(WechatRequests.textXml(openid, msgId, "加密的问题"));
+
+        post(WechatRequests.safeModeQuery(TOKEN, openid, encrypt), WechatRequests.safeModeXml(encrypt))
+                .expectStatus().isOk().expectBody(String.class).isEqualTo("success");
+
+        assertThat(recordsOf(msgId)).singleElement()
+                .satisfies(record -> assertThat(record.value()).contains("\"content\":\"加密的问题\""));
+    }
+
+    @Test
+    void compatibleModeUsesTheEncryptedCopy() {
+        String openid = WechatRequests.newOpenid();
+        String msgId = WechatRequests.newMsgId();
+        String encrypt = WECHAT_SIDE_CRYPTO.encrypt(WechatRequests.textXml(openid, msgId, "the real text"));
+        String compatible = WechatRequests.textXml(openid, msgId, "the real text")
+                .replace("</xml>", "<Encrypt><![CDATA[" + encrypt + "]]></Encrypt></xml>");
+
+        post(WechatRequests.safeModeQuery(TOKEN, openid, encrypt), compatible).expectStatus().isOk();
+
+        assertThat(recordsOf(msgId)).hasSize(1);
+    }
+
+    @Test
+    void safeModeBodiesThatDoNotOpenAreRefusedAndChangeNothing() {
+        String openid = WechatRequests.newOpenid();
+        String msgId = WechatRequests.newMsgId();
+        String encrypt = WECHAT_SIDE_CRYPTO.encrypt(WechatRequests.textXml(openid, msgId, "x"));
+        String forOtherApp = new MessageCrypto("wxsomeoneelse", AES_KEY, null)
+                .encrypt(WechatRequests.textXml(openid, msgId, "x"));
+
+        String signedForAnotherBody = WechatRequests.safeModeQuery(TOKEN, openid, forOtherApp);
+        post(signedForAnotherBody, WechatRequests.safeModeXml(encrypt))
+                .expectStatus().isForbidden()
+                .expectBody().jsonPath("$.error").isEqualTo("invalid_msg_signature");
+        post(WechatRequests.safeModeQuery(TOKEN, openid, "%%%"), WechatRequests.safeModeXml("%%%"))
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.error").isEqualTo("undecryptable");
+        post(WechatRequests.safeModeQuery(TOKEN, openid, forOtherApp), WechatRequests.safeModeXml(forOtherApp))
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.message").value(message -> assertThat((String) message).contains("appid"));
+
+        assertThat(recordsOf(msgId)).isEmpty();
+        assertThat(TestRedis.template().hasKey(Keys.dedupe(APP_ID, msgId)).block()).isFalse();
+    }
+
+    @Test
+    void staleTimestampIsRefusedEvenWithAValidSignature() {
+        String openid = WechatRequests.newOpenid();
+        String msgId = WechatRequests.newMsgId();
+        long anHourAgo = System.currentTimeMillis() / 1000 - 3600;
+
+        post(WechatRequests.signedQuery(TOKEN, openid, anHourAgo), WechatRequests.textXml(openid, msgId, "replayed"))
+                .expectStatus().isForbidden()
+                .expectBody().jsonPath("$.error").isEqualTo("stale_timestamp");
+        assertThat(recordsOf(msgId)).isEmpty();
+    }
+
+    @Test
+    void newFollowerGetsTheWelcomeWithoutTheAi() {
+        String openid = WechatRequests.newOpenid();
+
+        String reply = post(WechatRequests.signedQuery(TOKEN, openid), WechatRequests.eventXml(openid, "subscribe", null))
+                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(InboundXml.parse(reply))
+                .containsEntry("ToUserName", openid)
+                .containsEntry("FromUserName", "gh_test")
+                .containsEntry("MsgType", "text")
+                .hasEntrySatisfying("Content", content -> assertThat(content).contains("欢迎关注"));
+        assertThat(recordsFor(openid)).isEmpty();
+    }
+
+    @Test
+    void safeModeRepliesAreEncryptedAndSigned() {
+        String openid = WechatRequests.newOpenid();
+        String encrypt = WECHAT_SIDE_CRYPTO.encrypt(WechatRequests.eventXml(openid, "subscribe", "qrscene_42"));
+
+        String reply = post(WechatRequests.safeModeQuery(TOKEN, openid, encrypt), WechatRequests.safeModeXml(encrypt))
+                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+
+        Map<String, String> wrapper = InboundXml.parse(reply);
+        assertThat(wrapper.get("MsgSignature")).isEqualTo(WechatRequests.sha1Sorted(
+                TOKEN, wrapper.get("TimeStamp"), wrapper.get("Nonce"), wrapper.get("Encrypt")));
+        assertThat(InboundXml.parse(WECHAT_SIDE_CRYPTO.decrypt(wrapper.get("Encrypt"))))
+                .containsEntry("ToUserName", openid)
+                .hasEntrySatisfying("Content", content -> assertThat(content).contains("欢迎关注"));
+    }
+
+    @Test
+    void menuClicksGetTheirConfiguredReplyAndResetClearsTheConversation() {
+        String openid = WechatRequests.newOpenid();
+        TestRedis.template().opsForValue().set(Keys.session(openid), "[earlier turns]").block();
+
+        String price = post(WechatRequests.signedQuery(TOKEN, openid), WechatRequests.eventXml(openid, "CLICK", "MENU_PRICE"))
+                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+        String reset = post(WechatRequests.signedQuery(TOKEN, openid), WechatRequests.eventXml(openid, "CLICK", "RESET_CHAT"))
+                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(InboundXml.parse(price)).containsEntry("Content", "课程价格见菜单「课程」");
+        assertThat(InboundXml.parse(reset).get("Content")).contains("重新开始");
+        assertThat(TestRedis.template().hasKey(Keys.session(openid)).block()).isFalse();
+    }
+
+    @Test
+    void mediaGetsAPoliteTextOnlyReplyAndUnknownKindsSuccess() {
+        String openid = WechatRequests.newOpenid();
+        String msgId = WechatRequests.newMsgId();
+
+        String reply = post(WechatRequests.signedQuery(TOKEN, openid), WechatRequests.imageXml(openid, msgId))
+                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+        assertThat(InboundXml.parse(reply).get("Content")).contains("文字");
+
+        post(WechatRequests.signedQuery(TOKEN, openid), WechatRequests.imageXml(openid, WechatRequests.newMsgId())
+                .replace("[image]", "[hologram]"))
+                .expectStatus().isOk().expectBody(String.class).isEqualTo("success");
+        assertThat(recordsFor(openid)).isEmpty();
+    }
+
+    @Test
     void bodyOverTheLimitIsRefused() {
         String openid = WechatRequests.newOpenid();
         String huge = WechatRequests.textXml(openid, WechatRequests.newMsgId(), "x".repeat(200 * 1024));
@@ -122,6 +260,10 @@ abstract class WebhookContract {
 
     private WebTestClient.ResponseSpec post(String query, String body) {
         return client.post().uri("/wechat?" + query).contentType(MediaType.TEXT_XML).bodyValue(body).exchange();
+    }
+
+    private List<ConsumerRecord<String, String>> recordsFor(String openid) {
+        return TopicSnapshot.read(bootstrapServers(), Topics.INBOUND, record -> openid.equals(record.key()));
     }
 
     private List<ConsumerRecord<String, String>> recordsOf(String msgId) {

@@ -1,7 +1,6 @@
 package dev.wxai.ingress.webhook;
 
 import dev.wxai.testsupport.KafkaBroker;
-import dev.wxai.testsupport.TestRedis;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -12,10 +11,7 @@ class WebhookIT extends WebhookContract {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        registry.add("spring.kafka.bootstrap-servers", () -> KafkaBroker.embedded().bootstrapServers());
-        registry.add("spring.data.redis.url", TestRedis::url);
-        registry.add("wxai.wechat.token", () -> TOKEN);
-        registry.add("wxai.wechat.app-id", () -> APP_ID);
+        register(registry, () -> KafkaBroker.embedded().bootstrapServers());
     }
 
     @Override
