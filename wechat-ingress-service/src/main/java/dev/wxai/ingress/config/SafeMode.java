@@ -10,7 +10,7 @@ public class SafeMode {
 
     private final MessageCrypto crypto;
 
-    SafeMode(WechatProperties wechat) {
+    public SafeMode(WechatProperties wechat) {
         this.crypto = wechat.aesKey().isEmpty()
                 ? null
                 : new MessageCrypto(wechat.appId(), wechat.aesKey(), wechat.previousAesKey());
