@@ -1,9 +1,11 @@
 package dev.wxai.worker.config;
 
 import dev.wxai.common.redis.AccessTokenStore;
+import dev.wxai.common.redis.PassiveAnswers;
 import dev.wxai.common.wechat.api.StableTokenClient;
 import io.netty.channel.ChannelOption;
 import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -39,6 +41,13 @@ class ClientsConfig {
                                       WebClient wechatWebClient) {
         StableTokenClient fetcher = new StableTokenClient(wechatWebClient, wechat.appId(), wechat.appSecret(), WECHAT_TIMEOUT);
         return new AccessTokenStore(redis, wechat.appId(), fetcher, AccessTokenStore.Settings.defaults());
+    }
+
+    /** Passive mode: answers wait here until the user's delivery (or next message) collects them. */
+    @Bean
+    PassiveAnswers passiveAnswers(ReactiveStringRedisTemplate redis,
+                                  @Value("${wxai.worker.passive-answer-ttl:24h}") Duration ttl) {
+        return new PassiveAnswers(redis, ttl);
     }
 
     private static ReactorClientHttpConnector connector(Duration connectTimeout, Duration responseTimeout) {

@@ -2,6 +2,7 @@ package dev.wxai.worker.inbound;
 
 import dev.wxai.common.event.InboundMessage;
 import dev.wxai.common.log.Masking;
+import dev.wxai.common.redis.PassiveAnswers;
 import dev.wxai.worker.deepseek.DeepSeekClient;
 import dev.wxai.worker.delivery.CustomerServiceSender;
 import dev.wxai.worker.delivery.DeliveredMarker;
@@ -19,11 +20,14 @@ class ReplyPipeline {
 
     private final DeepSeekClient deepSeek;
     private final CustomerServiceSender sender;
+    private final PassiveAnswers passiveAnswers;
     private final DeliveredMarker delivered;
 
-    ReplyPipeline(DeepSeekClient deepSeek, CustomerServiceSender sender, DeliveredMarker delivered) {
+    ReplyPipeline(DeepSeekClient deepSeek, CustomerServiceSender sender, PassiveAnswers passiveAnswers,
+                  DeliveredMarker delivered) {
         this.deepSeek = deepSeek;
         this.sender = sender;
+        this.passiveAnswers = passiveAnswers;
         this.delivered = delivered;
     }
 
@@ -42,9 +46,19 @@ class ReplyPipeline {
 
     private Mono<Void> answer(InboundMessage message) {
         return deepSeek.answer(message.openid(), List.of(), message.content())
-                .flatMap(answer -> sender.sendText(message.openid(), answer))
+                .flatMap(answer -> deliver(message, answer))
                 .then(delivered.markDelivered(message.msgId()))
                 .doOnSuccess(done -> log.info("Answered message {} from {}", message.msgId(),
                         Masking.openid(message.openid())));
+    }
+
+    /**
+     * Push mode sends through the customer-service API; passive mode (accounts without that API) hands the answer
+     * to the ingress replica that holds the user's WeChat delivery.
+     */
+    private Mono<Void> deliver(InboundMessage message, String answer) {
+        return "passive".equals(message.replyMode())
+                ? passiveAnswers.store(message.msgId(), answer)
+                : sender.sendText(message.openid(), answer);
     }
 }

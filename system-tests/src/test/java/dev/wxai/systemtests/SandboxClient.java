@@ -1,0 +1,75 @@
+package dev.wxai.systemtests;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.StreamSupport;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Reads back what the sandbox, playing WeChat and DeepSeek, received from our services; scripts its faults. */
+final class SandboxClient {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final String baseUrl;
+
+    SandboxClient(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    JsonNode received(String openid) {
+        String query = openid == null ? "" : "?openid=" + openid;
+        return JSON.readTree(send(HttpRequest.newBuilder(URI.create(baseUrl + "/sandbox/received" + query)).GET()));
+    }
+
+    /** Customer-service messages WeChat accepted (errcode 0) for this user. */
+    List<JsonNode> successfulReplies(String openid) {
+        return StreamSupport.stream(received(openid).path("customMessages").spliterator(), false)
+                .filter(message -> message.path("errcode").asInt() == 0)
+                .toList();
+    }
+
+    /** What the model answered to this exact user message. */
+    String modelAnswerTo(String question) {
+        return StreamSupport.stream(received(null).path("modelCalls").spliterator(), false)
+                .filter(call -> question.equals(call.path("lastUserMessage").asString()))
+                .map(call -> call.path("answer").asString())
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("the model was never asked: " + question));
+    }
+
+    int tokenFetches() {
+        return received(null).path("tokenFetches").asInt();
+    }
+
+    void fault(String target, int code, int times) {
+        send(HttpRequest.newBuilder(URI.create(baseUrl + "/sandbox/faults"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"target\":\"" + target + "\",\"code\":" + code + ",\"times\":" + times + "}")));
+    }
+
+    void modelLatency(Duration latency) {
+        send(HttpRequest.newBuilder(URI.create(baseUrl + "/sandbox/model"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"latencyMs\":" + latency.toMillis() + "}")));
+    }
+
+    private static String send(HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.wxai.systemtests;
+
+import dev.wxai.testsupport.KafkaBroker;
+import dev.wxai.testsupport.ServiceProcess;
+import dev.wxai.testsupport.TestDatabase;
+import dev.wxai.testsupport.TestRedis;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Every service as its own JVM from its runnable jar, against the in-JVM KRaft broker, the real Redis and MariaDB,
+ * and the sandbox playing WeChat and DeepSeek: the production topology on one machine.
+ */
+final class Stack implements AutoCloseable {
+
+    static final String TOKEN = "e2e-token";
+    static final String APP_SECRET = "e2e-secret";
+    static final String API_KEY = "sk-e2e";
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+
+    /** A fresh appid per stack: its access token and dedupe keys cannot meet another run's. */
+    final String appId = "wxe2e" + UUID.randomUUID().toString().substring(0, 8);
+    private final List<ServiceProcess> services = new ArrayList<>();
+    private final String gateway;
+    private final String sandbox;
+
+    /** @param ingressOverrides extra ingress properties, e.g. passive reply mode or an EncodingAESKey */
+    Stack(String database, Map<String, String> ingressOverrides) {
+        String kafka = KafkaBroker.embedded().bootstrapServers();
+        TestDatabase.recreate(database);
+        int sandboxPort = ServiceProcess.freePort();
+        int orderPort = ServiceProcess.freePort();
+        int ingressPort = ServiceProcess.freePort();
+        int gatewayPort = ServiceProcess.freePort();
+        sandbox = "http://127.0.0.1:" + sandboxPort;
+        gateway = "http://127.0.0.1:" + gatewayPort;
+
+        services.add(ServiceProcess.start("sandbox", sandboxPort, "128m", Map.of(
+                "wxai.sandbox.app-id", appId,
+                "wxai.sandbox.app-secret", APP_SECRET,
+                "wxai.sandbox.deepseek-api-key", API_KEY,
+                "wxai.sandbox.model-latency", "100ms")));
+        services.add(ServiceProcess.start("order-service", orderPort, "256m", Map.of(
+                "spring.r2dbc.url", TestDatabase.r2dbcUrl(database),
+                "spring.r2dbc.username", TestDatabase.user(),
+                "spring.r2dbc.password", TestDatabase.password(),
+                "spring.flyway.url", TestDatabase.jdbcUrl(database))));
+        Map<String, String> ingress = new HashMap<>(Map.of(
+                "spring.kafka.bootstrap-servers", kafka,
+                "spring.data.redis.url", TestRedis.url(),
+                "wxai.wechat.app-id", appId,
+                "wxai.wechat.token", TOKEN));
+        ingress.putAll(ingressOverrides);
+        services.add(ServiceProcess.start("wechat-ingress-service", ingressPort, "256m", ingress));
+        services.add(ServiceProcess.start("ai-worker-service", ServiceProcess.freePort(), "256m", Map.of(
+                "spring.kafka.bootstrap-servers", kafka,
+                "spring.data.redis.url", TestRedis.url(),
+                "wxai.wechat.app-id", appId,
+                "wxai.wechat.app-secret", APP_SECRET,
+                "wxai.wechat.api-base-url", sandbox,
+                "wxai.deepseek.base-url", sandbox,
+                "wxai.deepseek.api-key", API_KEY)));
+        services.add(ServiceProcess.start("gateway-service", gatewayPort, "256m", Map.of(
+                "spring.data.redis.url", TestRedis.url(),
+                "wxai.gateway.ingress-uri", "http://127.0.0.1:" + ingressPort,
+                "wxai.gateway.order-uri", "http://127.0.0.1:" + orderPort)));
+        try {
+            services.forEach(service -> service.awaitHealthy(START_TIMEOUT));
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    String gateway() {
+        return gateway;
+    }
+
+    String sandbox() {
+        return sandbox;
+    }
+
+    @Override
+    public void close() {
+        for (int i = services.size() - 1; i >= 0; i--) {
+            services.get(i).close();
+        }
+    }
+}
