@@ -96,6 +96,16 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** Kills the JVM at once ({@code kill -9}): no shutdown hook, no drain, no commit. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Stops the service the way Kubernetes does: SIGTERM, a grace period, then SIGKILL. */
     @Override
     public void close() {

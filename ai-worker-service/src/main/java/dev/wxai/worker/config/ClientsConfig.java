@@ -5,7 +5,6 @@ import dev.wxai.common.redis.PassiveAnswers;
 import dev.wxai.common.wechat.api.StableTokenClient;
 import io.netty.channel.ChannelOption;
 import java.time.Duration;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -45,9 +44,8 @@ class ClientsConfig {
 
     /** Passive mode: answers wait here until the user's delivery (or next message) collects them. */
     @Bean
-    PassiveAnswers passiveAnswers(ReactiveStringRedisTemplate redis,
-                                  @Value("${wxai.worker.passive-answer-ttl:24h}") Duration ttl) {
-        return new PassiveAnswers(redis, ttl);
+    PassiveAnswers passiveAnswers(ReactiveStringRedisTemplate redis, WorkerProperties worker) {
+        return new PassiveAnswers(redis, worker.passiveAnswerTtl());
     }
 
     private static ReactorClientHttpConnector connector(Duration connectTimeout, Duration responseTimeout) {

@@ -13,6 +13,8 @@ import org.springframework.validation.annotation.Validated;
  * @param timeout        the whole call, first byte to last; DeepSeek may hold a busy connection open for long
  * @param connectTimeout establishing the TCP/TLS connection
  * @param maxTokens      the answer's length cap ({@code max_tokens})
+ * @param maxInFlight    concurrent calls per pod (the resilience4j bulkhead reads it); pods × this must stay under
+ *                       the account's concurrency limit
  * @param systemPrompt   who the assistant is
  */
 @Validated
@@ -24,6 +26,7 @@ public record DeepSeekProperties(
         @NotNull Duration timeout,
         @NotNull Duration connectTimeout,
         int maxTokens,
+        int maxInFlight,
         @NotBlank String systemPrompt) {
 
     @Override

@@ -4,6 +4,7 @@ import dev.wxai.worker.config.DeepSeekProperties;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -25,6 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class DeepSeekClient {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
 
     private final WebClient webClient;
     private final DeepSeekProperties properties;
@@ -59,10 +61,27 @@ public class DeepSeekClient {
     private static Mono<String> readAnswer(ClientResponse response) {
         return response.bodyToMono(String.class).defaultIfEmpty("").flatMap(body -> {
             if (!response.statusCode().is2xxSuccessful()) {
-                return Mono.error(new DeepSeekException(response.statusCode().value(), errorMessage(body)));
+                DeepSeekException error = new DeepSeekException(response.statusCode().value(), errorMessage(body));
+                // Honour Retry-After: hold the failure back that long, so that no retry comes sooner.
+                Duration retryAfter = retryAfter(response);
+                return retryAfter.isZero() ? Mono.error(error) : Mono.delay(retryAfter).then(Mono.error(error));
             }
             return Mono.fromCallable(() -> content(body));
         });
+    }
+
+    /** Retry-After in seconds (the form API servers send), at most {@link #MAX_RETRY_AFTER}; zero when absent. */
+    static Duration retryAfter(ClientResponse response) {
+        String value = response.headers().asHttpHeaders().getFirst("Retry-After");
+        if (value == null) {
+            return Duration.ZERO;
+        }
+        try {
+            Duration wait = Duration.ofSeconds(Long.parseLong(value.trim()));
+            return wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait.isNegative() ? Duration.ZERO : wait;
+        } catch (NumberFormatException httpDate) {
+            return Duration.ZERO;
+        }
     }
 
     /**

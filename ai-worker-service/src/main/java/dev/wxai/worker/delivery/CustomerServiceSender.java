@@ -3,6 +3,7 @@ package dev.wxai.worker.delivery;
 import dev.wxai.common.log.Masking;
 import dev.wxai.common.redis.AccessTokenStore;
 import dev.wxai.common.wechat.api.WechatApiException;
+import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,6 +12,7 @@ import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /**
  * Sends text through the customer-service API with the shared access token.
@@ -23,6 +25,9 @@ import reactor.core.publisher.Mono;
 public class CustomerServiceSender {
 
     private static final Logger log = LoggerFactory.getLogger(CustomerServiceSender.class);
+    private static final Retry WHILE_BUSY = Retry.backoff(3, Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(4))
+            .filter(error -> error instanceof WechatApiException wechat && wechat.isBusy())
+            .onRetryExhaustedThrow((spec, signal) -> signal.failure());
 
     private final WebClient webClient;
     private final AccessTokenStore tokens;
@@ -32,11 +37,16 @@ public class CustomerServiceSender {
         this.tokens = tokens;
     }
 
+    /**
+     * Sends one text message. WeChat's "system busy" ({@code -1}) is retried with backoff; 45015 (outside the 48-hour
+     * window, or unfollowed) and 45047 (quota used up) are final and come back as {@link WechatApiException}.
+     */
     public Mono<Void> sendText(String openid, String content) {
-        return tokens.token().flatMap(token -> send(token, openid, content)
-                .onErrorResume(WechatApiException.class, error -> error.isTokenRejected()
-                        ? retryWithFreshToken(token, openid, content, error)
-                        : Mono.error(error)));
+        return Mono.defer(() -> tokens.token().flatMap(token -> send(token, openid, content)
+                        .onErrorResume(WechatApiException.class, error -> error.isTokenRejected()
+                                ? retryWithFreshToken(token, openid, content, error)
+                                : Mono.error(error))))
+                .retryWhen(WHILE_BUSY);
     }
 
     private Mono<Void> retryWithFreshToken(String rejected, String openid, String content, WechatApiException error) {

@@ -2,63 +2,123 @@ package dev.wxai.worker.inbound;
 
 import dev.wxai.common.event.InboundMessage;
 import dev.wxai.common.log.Masking;
-import dev.wxai.common.redis.PassiveAnswers;
-import dev.wxai.worker.deepseek.DeepSeekClient;
-import dev.wxai.worker.delivery.CustomerServiceSender;
-import dev.wxai.worker.delivery.DeliveredMarker;
-import java.util.List;
+import dev.wxai.common.wechat.api.WechatApiException;
+import dev.wxai.worker.config.WorkerProperties;
+import dev.wxai.worker.conversation.ConversationMemory;
+import dev.wxai.worker.deepseek.ResilientDeepSeek;
+import dev.wxai.worker.delivery.ReplyClaims;
+import dev.wxai.worker.delivery.ReplySender;
+import dev.wxai.worker.quota.DailyQuota;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
-/** One inbound text message: ask the model, send its answer through the customer-service API, remember that. */
+/**
+ * One inbound text message: claim it, check the command and the quota, ask the model with the conversation so far,
+ * send the answer, remember it. When the model cannot answer (retries spent, circuit open, a refused request) the
+ * user gets a short apology and the record goes to the dead-letter topic with the reason.
+ */
 @Component
 class ReplyPipeline {
 
     private static final Logger log = LoggerFactory.getLogger(ReplyPipeline.class);
 
-    private final DeepSeekClient deepSeek;
-    private final CustomerServiceSender sender;
-    private final PassiveAnswers passiveAnswers;
-    private final DeliveredMarker delivered;
+    /** How often a message another worker holds is checked; it is answered or its claim expires. */
+    private static final Duration HELD_POLL = Duration.ofSeconds(1);
 
-    ReplyPipeline(DeepSeekClient deepSeek, CustomerServiceSender sender, PassiveAnswers passiveAnswers,
-                  DeliveredMarker delivered) {
+    private final ReplyClaims claims;
+    private final DailyQuota quota;
+    private final ConversationMemory memory;
+    private final ResilientDeepSeek deepSeek;
+    private final ReplySender sender;
+    private final DeadLetters deadLetters;
+    private final WorkerProperties.Replies replies;
+
+    ReplyPipeline(ReplyClaims claims, DailyQuota quota, ConversationMemory memory, ResilientDeepSeek deepSeek,
+                  ReplySender sender, DeadLetters deadLetters, WorkerProperties properties) {
+        this.claims = claims;
+        this.quota = quota;
+        this.memory = memory;
         this.deepSeek = deepSeek;
         this.sender = sender;
-        this.passiveAnswers = passiveAnswers;
-        this.delivered = delivered;
+        this.deadLetters = deadLetters;
+        this.replies = properties.replies();
     }
 
-    Mono<Void> handle(InboundMessage message) {
+    Mono<Void> handle(InboundMessage message, ConsumerRecord<String, String> record) {
         if (!message.isText()) {
             return Mono.empty();
         }
-        return delivered.isDelivered(message.msgId()).flatMap(already -> {
-            if (already) {
+        String owner = UUID.randomUUID().toString();
+        return Mono.defer(() -> claimed(message, record, owner));
+    }
+
+    private Mono<Void> claimed(InboundMessage message, ConsumerRecord<String, String> record, String owner) {
+        return claims.claim(message.msgId(), owner).flatMap(claim -> switch (claim) {
+            case CLAIMED -> answer(message, record);
+            case SENT -> {
                 log.info("Message {} was answered before; skipping its redelivery", message.msgId());
-                return Mono.empty();
+                yield Mono.empty();
             }
-            return answer(message);
+            case HELD -> Mono.delay(HELD_POLL).then(Mono.defer(() -> claimed(message, record, owner)));
         });
     }
 
-    private Mono<Void> answer(InboundMessage message) {
-        return deepSeek.answer(message.openid(), List.of(), message.content())
-                .flatMap(answer -> deliver(message, answer))
-                .then(delivered.markDelivered(message.msgId()))
-                .doOnSuccess(done -> log.info("Answered message {} from {}", message.msgId(),
-                        Masking.openid(message.openid())));
+    private Mono<Void> answer(InboundMessage message, ConsumerRecord<String, String> record) {
+        String openid = message.openid();
+        if (isReset(message.content())) {
+            return memory.forget(openid).then(replyAndMark(message, replies.reset()));
+        }
+        return quota.tryConsume(openid).flatMap(allowed -> allowed
+                ? askModel(message, record)
+                : replyAndMark(message, replies.overQuota()));
+    }
+
+    private Mono<Void> askModel(InboundMessage message, ConsumerRecord<String, String> record) {
+        String openid = message.openid();
+        return memory.recent(openid)
+                .flatMap(history -> deepSeek.answer(openid, history, message.content())
+                        .map(Optional::of)
+                        .onErrorResume(error -> apologize(message, record, error).thenReturn(Optional.empty())))
+                .flatMap(answer -> answer.isEmpty()
+                        ? Mono.<Void>empty()
+                        : memory.remember(openid, message.content(), answer.get()).then(replyAndMark(message, answer.get())))
+                .doOnSuccess(done -> log.info("Answered message {} from {}", message.msgId(), Masking.openid(openid)));
+    }
+
+    private Mono<Void> apologize(InboundMessage message, ConsumerRecord<String, String> record, Throwable error) {
+        log.warn("The model could not answer message {}: {}", message.msgId(), error.toString());
+        return deliver(message, replies.apology())
+                .then(claims.markApologized(message.msgId()))
+                .then(deadLetters.send(record, error));
+    }
+
+    private Mono<Void> replyAndMark(InboundMessage message, String text) {
+        return deliver(message, text).then(claims.markSent(message.msgId()));
     }
 
     /**
-     * Push mode sends through the customer-service API; passive mode (accounts without that API) hands the answer
-     * to the ingress replica that holds the user's WeChat delivery.
+     * Sends, treating WeChat's final refusals (outside the 48-hour window, unfollowed, quota used up) as done: no
+     * retry can deliver them. Other delivery failures release the claim and go up for a retry.
      */
-    private Mono<Void> deliver(InboundMessage message, String answer) {
-        return "passive".equals(message.replyMode())
-                ? passiveAnswers.store(message.msgId(), answer)
-                : sender.sendText(message.openid(), answer);
+    private Mono<Void> deliver(InboundMessage message, String text) {
+        return sender.send(message, text)
+                .onErrorResume(WechatApiException.class, error -> {
+                    if (error.isFinal()) {
+                        log.info("WeChat will not take a reply to {} ({}); giving up on it", message.msgId(), error.errcode());
+                        return Mono.empty();
+                    }
+                    return claims.release(message.msgId()).then(Mono.error(error));
+                });
+    }
+
+    private static boolean isReset(String content) {
+        return content != null && "/reset".equals(content.strip().toLowerCase(Locale.ROOT));
     }
 }

@@ -46,10 +46,11 @@ public class Recorder {
     }
 
     /**
-     * One {@code /chat/completions} request: {@code user} is the request's {@code user} field, {@code status}
-     * what we answered and {@code answer} the assistant's content when it succeeded.
+     * One {@code /chat/completions} request: {@code user} is the request's {@code user} field, {@code messageCount}
+     * how many messages it sent (system prompt and history included), {@code status} what we answered and
+     * {@code answer} the assistant's content when it succeeded.
      */
-    public record ModelCall(String user, String model, String lastUserMessage, int status, String answer,
-                            String traceparent, Instant at) {
+    public record ModelCall(String user, String model, String lastUserMessage, int messageCount, int status,
+                            String answer, String traceparent, Instant at) {
     }
 }

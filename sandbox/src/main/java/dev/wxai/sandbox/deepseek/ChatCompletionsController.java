@@ -73,8 +73,9 @@ class ChatCompletionsController {
 
     private ResponseEntity<String> record(ChatRequest request, String lastUserMessage, String traceparent,
                                           int status, String answer, String body) {
-        recorder.modelCall(new Recorder.ModelCall(request.user(), request.model(), lastUserMessage, status, answer,
-                traceparent, Instant.now()));
+        int messageCount = request.messages() == null ? 0 : request.messages().size();
+        recorder.modelCall(new Recorder.ModelCall(request.user(), request.model(), lastUserMessage, messageCount, status,
+                answer, traceparent, Instant.now()));
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(body);
     }
 

@@ -22,6 +22,14 @@ public class WechatApiException extends RuntimeException {
         return errcode == 40001 || errcode == 40014 || errcode == 42001;
     }
 
+    /**
+     * 45015 (the user has not written within 48 hours, or unfollowed) and 45047 (the customer-service quota for the
+     * user is used up): retrying cannot succeed.
+     */
+    public boolean isFinal() {
+        return errcode == 45015 || errcode == 45047;
+    }
+
     /** -1: WeChat is busy; back off and retry. */
     public boolean isBusy() {
         return errcode == -1;

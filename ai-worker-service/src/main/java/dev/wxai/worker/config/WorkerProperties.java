@@ -1,0 +1,60 @@
+package dev.wxai.worker.config;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import java.time.ZoneId;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * How the worker consumes and answers.
+ *
+ * @param maxInFlight       records being answered at once per pod; fetching pauses at this number
+ * @param commitInterval    how often finished offsets are committed
+ * @param drainTimeout      on shutdown or when partitions move away: how long in-flight answers may finish
+ * @param claimTtl          how long a worker's claim on a message holds; longer than the slowest whole answer
+ *                          (model timeout × attempts + sending), so that a live worker never loses it
+ * @param deliveredTtl      how long "this message was answered" is remembered
+ * @param passiveAnswerTtl  passive mode: how long an answer waits for its delivery to collect it
+ * @param sessionTurns      conversation memory: how many recent messages (user and assistant) are kept
+ * @param sessionChars      conversation memory: the most characters of history sent with a question
+ * @param sessionTtl        conversation memory: forgotten after this long without a message
+ * @param freeDailyQuota    questions per day for users without an entitlement
+ * @param paidDailyQuota    questions per day for users with an entitlement
+ * @param quotaZone         where the day of the daily quota begins and ends
+ * @param maxReplyBytes     the longest customer-service message, in UTF-8 bytes
+ * @param maxReplyPieces    the most messages one answer may use (WeChat allows 5 within 48 h of a user message)
+ */
+@Validated
+@ConfigurationProperties("wxai.worker")
+public record WorkerProperties(
+        @Min(1) int maxInFlight,
+        @NotNull Duration commitInterval,
+        @NotNull Duration drainTimeout,
+        @NotNull Duration claimTtl,
+        @NotNull Duration deliveredTtl,
+        @NotNull Duration passiveAnswerTtl,
+        @Min(0) int sessionTurns,
+        @Min(0) int sessionChars,
+        @NotNull Duration sessionTtl,
+        @Min(0) int freeDailyQuota,
+        @Min(0) int paidDailyQuota,
+        @NotNull ZoneId quotaZone,
+        @Min(64) int maxReplyBytes,
+        @Min(1) int maxReplyPieces,
+        @NotNull Replies replies) {
+
+    /**
+     * What users read when the answer is not the model's.
+     *
+     * @param apology    the model could not answer
+     * @param overQuota  the daily quota is used up; should say how to upgrade
+     * @param reset      after {@code /reset}
+     * @param truncated  appended when an answer was longer than the allowed messages
+     */
+    public record Replies(@NotBlank String apology, @NotBlank String overQuota, @NotBlank String reset,
+                          @NotBlank String truncated) {
+    }
+}
