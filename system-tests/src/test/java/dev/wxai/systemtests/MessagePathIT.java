@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.wxai.common.event.Topics;
 import dev.wxai.testsupport.KafkaBroker;
+import dev.wxai.testsupport.SandboxClient;
 import dev.wxai.testsupport.TopicSnapshot;
 import dev.wxai.testsupport.WechatRequests;
 import java.io.IOException;

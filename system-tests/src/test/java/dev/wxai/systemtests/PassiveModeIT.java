@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wxai.common.wechat.InboundXml;
 import dev.wxai.common.wechat.MessageCrypto;
+import dev.wxai.testsupport.SandboxClient;
 import dev.wxai.testsupport.WechatRequests;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -8,16 +8,16 @@ import java.util.regex.Pattern;
  */
 final class PlainText {
 
-    private static final Pattern FENCE = Pattern.compile("(?m)^\\s*```[^\\n]*\\n?");
-    private static final Pattern HEADING = Pattern.compile("(?m)^\\s{0,3}#{1,6}\\s+");
-    private static final Pattern BULLET = Pattern.compile("(?m)^(\\s*)[-*+]\\s+");
+    private static final Pattern FENCE = Pattern.compile("(?m)^[ \\t]*```[^\\n]*\\n?");
+    private static final Pattern HEADING = Pattern.compile("(?m)^[ \\t]{0,3}#{1,6}[ \\t]+");
+    private static final Pattern BULLET = Pattern.compile("(?m)^([ \\t]*)[-*+][ \\t]+");
     private static final Pattern BOLD = Pattern.compile("(\\*\\*|__)(.+?)\\1");
     private static final Pattern ITALIC = Pattern.compile("(?<![*\\w])([*_])(?!\\s)(.+?)(?<!\\s)\\1(?![*\\w])");
     private static final Pattern INLINE_CODE = Pattern.compile("`([^`]+)`");
     private static final Pattern IMAGE = Pattern.compile("!\\[([^]]*)]\\(([^)]+)\\)");
     private static final Pattern LINK = Pattern.compile("\\[([^]]+)]\\(([^)]+)\\)");
-    private static final Pattern RULE = Pattern.compile("(?m)^\\s*([-*_])(\\s*\\1){2,}\\s*$");
-    private static final Pattern QUOTE = Pattern.compile("(?m)^\\s*>\\s?");
+    private static final Pattern RULE = Pattern.compile("(?m)^[ \\t]*([-*_])([ \\t]*\\1){2,}[ \\t]*$");
+    private static final Pattern QUOTE = Pattern.compile("(?m)^[ \\t]*>[ \\t]?");
     private static final Pattern BLANK_RUNS = Pattern.compile("\\n{3,}");
 
     private PlainText() {

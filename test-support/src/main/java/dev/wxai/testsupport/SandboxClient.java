@@ -1,4 +1,4 @@
-package dev.wxai.systemtests;
+package dev.wxai.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,53 +13,72 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Reads back what the sandbox, playing WeChat and DeepSeek, received from our services; scripts its faults. */
-final class SandboxClient {
+public final class SandboxClient {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final String baseUrl;
 
-    SandboxClient(String baseUrl) {
+    public SandboxClient(String baseUrl) {
         this.baseUrl = baseUrl;
     }
 
-    JsonNode received(String openid) {
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public JsonNode received(String openid) {
         String query = openid == null ? "" : "?openid=" + openid;
         return JSON.readTree(send(HttpRequest.newBuilder(URI.create(baseUrl + "/sandbox/received" + query)).GET()));
     }
 
     /** Customer-service messages WeChat accepted (errcode 0) for this user. */
-    List<JsonNode> successfulReplies(String openid) {
+    public List<JsonNode> successfulReplies(String openid) {
         return StreamSupport.stream(received(openid).path("customMessages").spliterator(), false)
                 .filter(message -> message.path("errcode").asInt() == 0)
                 .toList();
     }
 
-    /** What the model answered to this exact user message. */
-    String modelAnswerTo(String question) {
+    /** What the model answered (successfully) to this exact user message. */
+    public String modelAnswerTo(String question) {
         return StreamSupport.stream(received(null).path("modelCalls").spliterator(), false)
                 .filter(call -> question.equals(call.path("lastUserMessage").asString()))
+                .filter(call -> call.path("status").asInt() == 200)
                 .map(call -> call.path("answer").asString())
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("the model was never asked: " + question));
     }
 
-    int tokenFetches() {
+    public int tokenFetches() {
         return received(null).path("tokenFetches").asInt();
     }
 
-    void fault(String target, int code, int times) {
+    public void fault(String target, int code, int times) {
         send(HttpRequest.newBuilder(URI.create(baseUrl + "/sandbox/faults"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(
                         "{\"target\":\"" + target + "\",\"code\":" + code + ",\"times\":" + times + "}")));
     }
 
-    void modelLatency(Duration latency) {
+    public void modelLatency(Duration latency) {
         send(HttpRequest.newBuilder(URI.create(baseUrl + "/sandbox/model"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"latencyMs\":" + latency.toMillis() + "}")));
+    }
+
+    /** Every model call the sandbox answered, in order. */
+    public List<JsonNode> modelCalls() {
+        return StreamSupport.stream(received(null).path("modelCalls").spliterator(), false).toList();
+    }
+
+    /** Model calls whose last user message was exactly this text. */
+    public List<JsonNode> modelCallsFor(String question) {
+        return modelCalls().stream().filter(call -> question.equals(call.path("lastUserMessage").asString())).toList();
+    }
+
+    public void forget() {
+        send(HttpRequest.newBuilder(URI.create(baseUrl + "/sandbox/received")).DELETE());
     }
 
     private static String send(HttpRequest.Builder request) {

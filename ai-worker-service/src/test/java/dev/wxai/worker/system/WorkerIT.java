@@ -1,0 +1,264 @@
+package dev.wxai.worker.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.wxai.common.event.EventJson;
+import dev.wxai.common.event.InboundMessage;
+import dev.wxai.common.event.Topics;
+import dev.wxai.common.redis.Keys;
+import dev.wxai.testsupport.KafkaBroker;
+import dev.wxai.testsupport.SandboxClient;
+import dev.wxai.testsupport.ServiceProcess;
+import dev.wxai.testsupport.TestRedis;
+import dev.wxai.testsupport.TopicSnapshot;
+import dev.wxai.testsupport.WechatRequests;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The worker as it runs in production, its own JVM from its runnable jar, consuming the real broker with the real
+ * Redis, while the sandbox plays DeepSeek and WeChat. The test plays the ingress: it publishes inbound records.
+ */
+class WorkerIT {
+
+    private static final String APP_SECRET = "worker-it-secret";
+    private static final String API_KEY = "sk-worker-it";
+    private static final String APP_ID = "wxworkerit" + UUID.randomUUID().toString().substring(0, 6);
+
+    private static ServiceProcess sandboxProcess;
+    private static SandboxClient sandbox;
+    private static ServiceProcess worker;
+    private static KafkaProducer<String, String> ingress;
+
+    @BeforeAll
+    static void start() {
+        int sandboxPort = ServiceProcess.freePort();
+        sandboxProcess = ServiceProcess.start("sandbox", sandboxPort, "256m", Map.of(
+                "wxai.sandbox.app-id", APP_ID,
+                "wxai.sandbox.app-secret", APP_SECRET,
+                "wxai.sandbox.deepseek-api-key", API_KEY,
+                "wxai.sandbox.model-latency", "100ms"));
+        sandbox = new SandboxClient(sandboxProcess.baseUrl());
+        worker = startWorker();
+        sandboxProcess.awaitHealthy(Duration.ofMinutes(2));
+        worker.awaitHealthy(Duration.ofMinutes(2));
+
+        Properties producer = new Properties();
+        producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.embedded().bootstrapServers());
+        producer.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        ingress = new KafkaProducer<>(producer);
+    }
+
+    static ServiceProcess startWorker() {
+        Map<String, String> properties = new HashMap<>(Map.of(
+                "spring.kafka.bootstrap-servers", KafkaBroker.embedded().bootstrapServers(),
+                "spring.data.redis.url", TestRedis.url(),
+                "wxai.wechat.app-id", APP_ID,
+                "wxai.wechat.app-secret", APP_SECRET,
+                "wxai.wechat.api-base-url", sandbox.baseUrl(),
+                "wxai.deepseek.base-url", sandbox.baseUrl(),
+                "wxai.deepseek.api-key", API_KEY,
+                "wxai.worker.free-daily-quota", "3",
+                "wxai.worker.claim-ttl", "8s",
+                "wxai.worker.drain-timeout", "5s"));
+        properties.putAll(Map.of(
+                // A killed worker's partitions move after 6 s instead of the default 45 s.
+                "spring.kafka.consumer.properties.session.timeout.ms", "6000",
+                "spring.kafka.consumer.properties.heartbeat.interval.ms", "1000",
+                "resilience4j.retry.instances.deepseek.wait-duration", "200ms"));
+        return ServiceProcess.start("ai-worker-service", ServiceProcess.freePort(), "256m", properties);
+    }
+
+    @AfterEach
+    void normalModel() {
+        sandbox.modelLatency(Duration.ofMillis(100));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (ingress != null) {
+            ingress.close();
+        }
+        if (worker != null) {
+            worker.close();
+        }
+        if (sandboxProcess != null) {
+            sandboxProcess.close();
+        }
+    }
+
+    @Test
+    void aHundredUsersWithASlowModelAreAnsweredTogetherNotOneAfterAnother() {
+        sandbox.modelLatency(Duration.ofSeconds(2));
+        List<String> openids = IntStream.range(0, 100).mapToObj(i -> WechatRequests.newOpenid()).toList();
+        long start = System.nanoTime();
+
+        openids.forEach(openid -> publish(openid, "并发问题 " + openid));
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> openids.stream().allMatch(openid -> sandbox.successfulReplies(openid).size() == 1));
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        // One at a time would take 100 × 2 s; concurrently it is a small multiple of one answer.
+        assertThat(elapsed).isLessThan(Duration.ofSeconds(12));
+    }
+
+    @Test
+    void oneUsersMessagesAreAnsweredInTheOrderTheyWereSent() {
+        String openid = WechatRequests.newOpenid();
+        List<String> questions = List.of("第一个问题", "第二个问题", "第三个问题");
+
+        questions.forEach(question -> publish(openid, question + " " + openid));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> sandbox.successfulReplies(openid).size() == 3);
+        assertThat(sandbox.successfulReplies(openid)).extracting(reply -> reply.path("content").asString())
+                .satisfiesExactly(
+                        first -> assertThat(first).contains("第一个问题"),
+                        second -> assertThat(second).contains("第二个问题"),
+                        third -> assertThat(third).contains("第三个问题"));
+    }
+
+    @Test
+    void twoServerErrorsAreRetriedIntoOneReply() {
+        String openid = WechatRequests.newOpenid();
+        String question = "retry me " + openid;
+        sandbox.fault("chat", 503, 2);
+
+        publish(openid, question);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> sandbox.successfulReplies(openid).size() == 1);
+        assertThat(sandbox.modelCallsFor(question)).extracting(call -> call.path("status").asInt())
+                .containsExactly(503, 503, 200);
+        assertThat(sandbox.successfulReplies(openid).get(0).path("content").asString())
+                .isEqualTo(sandbox.modelAnswerTo(question));
+        stillExactlyOneReply(openid);
+    }
+
+    @Test
+    void aRejectedKeyIsNotRetriedTheUserGetsAnApologyAndTheRecordIsDeadLettered() {
+        String openid = WechatRequests.newOpenid();
+        String question = "unauthorized " + openid;
+        sandbox.fault("chat", 401, 1);
+
+        String msgId = publish(openid, question);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> sandbox.successfulReplies(openid).size() == 1);
+        assertThat(sandbox.modelCallsFor(question)).hasSize(1);
+        assertThat(sandbox.successfulReplies(openid).get(0).path("content").asString()).contains("抱歉");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !deadLettersOf(msgId).isEmpty());
+        assertThat(new String(deadLettersOf(msgId).get(0).headers().lastHeader("wxai-dlt-reason").value()))
+                .contains("401");
+        stillExactlyOneReply(openid);
+    }
+
+    @Test
+    void theConversationSoFarGoesWithTheNextQuestionUntilReset() {
+        String openid = WechatRequests.newOpenid();
+        String first = "我叫小明 " + openid;
+        String second = "我叫什么？ " + openid;
+        String third = "重新开始后 " + openid;
+
+        publish(openid, first);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sandbox.successfulReplies(openid).size() == 1);
+        publish(openid, second);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sandbox.successfulReplies(openid).size() == 2);
+        publish(openid, "/reset");
+        await().atMost(Duration.ofSeconds(10)).until(() -> sandbox.successfulReplies(openid).size() == 3);
+        publish(openid, third);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sandbox.successfulReplies(openid).size() == 4);
+
+        // system prompt + user: 2; with one earlier exchange: 4
+        assertThat(sandbox.modelCallsFor(first).get(0).path("messageCount").asInt()).isEqualTo(2);
+        assertThat(sandbox.modelCallsFor(second).get(0).path("messageCount").asInt()).isEqualTo(4);
+        assertThat(sandbox.modelCallsFor("/reset")).as("/reset is not sent to the model").isEmpty();
+        assertThat(sandbox.successfulReplies(openid).get(2).path("content").asString()).contains("重新开始");
+        assertThat(sandbox.modelCallsFor(third).get(0).path("messageCount").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void overTheFreeQuotaTheUserIsToldHowToUpgradeAndAnEntitlementLiftsIt() {
+        String openid = WechatRequests.newOpenid();
+        for (int i = 1; i <= 4; i++) {
+            publish(openid, "question " + i + " " + openid);
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> sandbox.successfulReplies(openid).size() == 4);
+        assertThat(sandbox.successfulReplies(openid).get(3).path("content").asString()).contains("会员");
+        assertThat(sandbox.modelCallsFor("question 4 " + openid)).isEmpty();
+
+        TestRedis.template().opsForValue().set(Keys.entitlement(openid), "MEMBER-MONTH", Duration.ofDays(30)).block();
+        publish(openid, "question 5 " + openid);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> sandbox.successfulReplies(openid).size() == 5);
+        assertThat(sandbox.modelCallsFor("question 5 " + openid)).hasSize(1);
+    }
+
+    @Test
+    void aPoisonRecordGoesToTheDeadLetterTopicAtOnce() throws Exception {
+        String marker = "poison-" + UUID.randomUUID();
+        ingress.send(new ProducerRecord<>(Topics.INBOUND, "oPoison", "{not json " + marker)).get();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !TopicSnapshot.read(KafkaBroker.embedded().bootstrapServers(),
+                Topics.INBOUND_DLT, record -> record.value().contains(marker)).isEmpty());
+    }
+
+    @Test
+    void aWorkerKilledMidFlightIsReplacedAndEveryMessageIsAnsweredExactlyOnce() {
+        ServiceProcess second = startWorker().awaitHealthy(Duration.ofMinutes(2));
+        try {
+            sandbox.modelLatency(Duration.ofSeconds(3));
+            List<String> openids = IntStream.range(0, 40).mapToObj(i -> WechatRequests.newOpenid()).toList();
+            openids.forEach(openid -> publish(openid, "接管测试 " + openid));
+            // Both workers hold calls in flight; one dies without draining or committing.
+            await().atMost(Duration.ofSeconds(10)).until(() -> sandbox.modelCalls().stream()
+                    .filter(call -> call.path("lastUserMessage").asString().startsWith("接管测试")).count() >= 20);
+            worker.kill();
+            worker = startWorker();
+
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> openids.stream().allMatch(openid -> !sandbox.successfulReplies(openid).isEmpty()));
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
+                    .until(() -> openids.stream().allMatch(openid -> sandbox.successfulReplies(openid).size() == 1));
+        } finally {
+            second.close();
+            worker.awaitHealthy(Duration.ofMinutes(2));
+        }
+    }
+
+    private static String publish(String openid, String content) {
+        String msgId = WechatRequests.newMsgId();
+        InboundMessage message = new InboundMessage(InboundMessage.VERSION, msgId, openid, APP_ID, "text", content,
+                null, null, System.currentTimeMillis() / 1000, System.currentTimeMillis(), "push");
+        try {
+            ingress.send(new ProducerRecord<>(Topics.INBOUND, openid, EventJson.write(message))).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return msgId;
+    }
+
+    private static List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> deadLettersOf(String msgId) {
+        return TopicSnapshot.read(KafkaBroker.embedded().bootstrapServers(), Topics.INBOUND_DLT,
+                record -> record.value().contains("\"msgId\":\"" + msgId + "\""));
+    }
+
+    private static void stillExactlyOneReply(String openid) {
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                .until(() -> sandbox.successfulReplies(openid).size() == 1);
+    }
+
+}
