@@ -11,6 +11,7 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 /** HTTP clients for the two outside parties, each with its own timeouts, and the shared token store. */
 @Configuration
@@ -19,10 +20,10 @@ class ClientsConfig {
     static final Duration WECHAT_TIMEOUT = Duration.ofSeconds(5);
 
     @Bean
-    WebClient wechatWebClient(WebClient.Builder builder, WechatApiProperties wechat) {
+    WebClient wechatWebClient(WebClient.Builder builder, WechatApiProperties wechat, WorkerProperties worker) {
         return builder.clone()
                 .baseUrl(wechat.apiBaseUrl())
-                .clientConnector(connector(Duration.ofSeconds(3), WECHAT_TIMEOUT))
+                .clientConnector(connector("wechat", worker.maxInFlight(), Duration.ofSeconds(3), WECHAT_TIMEOUT))
                 .build();
     }
 
@@ -31,7 +32,7 @@ class ClientsConfig {
         return builder.clone()
                 .baseUrl(deepseek.baseUrl())
                 .defaultHeader("Authorization", "Bearer " + deepseek.apiKey())
-                .clientConnector(connector(deepseek.connectTimeout(), deepseek.timeout()))
+                .clientConnector(connector("deepseek", deepseek.maxInFlight(), deepseek.connectTimeout(), deepseek.timeout()))
                 .build();
     }
 
@@ -48,8 +49,20 @@ class ClientsConfig {
         return new PassiveAnswers(redis, worker.passiveAnswerTtl());
     }
 
-    private static ReactorClientHttpConnector connector(Duration connectTimeout, Duration responseTimeout) {
-        HttpClient http = HttpClient.create()
+    /**
+     * A connection pool of its own per outside party, as large as the calls this pod keeps in flight: a model call
+     * holds its HTTP/1.1 connection for seconds, and Reactor Netty's shared default pool (500 connections, 1,000
+     * waiting) would cap the pod at 500 answers per model latency and refuse the rest.
+     */
+    private static ReactorClientHttpConnector connector(String name, int connections, Duration connectTimeout,
+                                                        Duration responseTimeout) {
+        ConnectionProvider pool = ConnectionProvider.builder(name)
+                .maxConnections(Math.max(connections, 1))
+                .pendingAcquireMaxCount(-1)
+                .pendingAcquireTimeout(responseTimeout)
+                .maxIdleTime(Duration.ofSeconds(30))
+                .build();
+        HttpClient http = HttpClient.create(pool)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
                 .responseTimeout(responseTimeout);
         return new ReactorClientHttpConnector(http);

@@ -35,6 +35,22 @@ public class Recorder {
         return Map.of("customMessages", messages, "modelCalls", List.copyOf(modelCalls), "tokenFetches", tokenFetches.get());
     }
 
+    /** Counts for load tests, cheap to ask for while thousands of messages arrive. */
+    public Map<String, Object> stats(String openidPrefix) {
+        List<CustomMessage> accepted = customMessages.stream()
+                .filter(m -> m.errcode() == 0)
+                .filter(m -> openidPrefix == null || (m.touser() != null && m.touser().startsWith(openidPrefix)))
+                .toList();
+        long users = accepted.stream().map(CustomMessage::touser).distinct().count();
+        Map<String, Object> stats = new java.util.LinkedHashMap<>();
+        stats.put("customMessages", accepted.size());
+        stats.put("usersAnswered", users);
+        stats.put("modelCalls", modelCalls.size());
+        stats.put("firstCustomMessageAt", accepted.stream().map(CustomMessage::at).min(Instant::compareTo).orElse(null));
+        stats.put("lastCustomMessageAt", accepted.stream().map(CustomMessage::at).max(Instant::compareTo).orElse(null));
+        return stats;
+    }
+
     public void clear() {
         customMessages.clear();
         modelCalls.clear();

@@ -34,6 +34,12 @@ class SandboxController {
         return recorder.snapshot(openid);
     }
 
+    /** Counts of accepted customer-service messages, optionally only for openids with a prefix (one load run). */
+    @GetMapping("/stats")
+    Map<String, Object> stats(@RequestParam(required = false) String openidPrefix) {
+        return recorder.stats(openidPrefix);
+    }
+
     @DeleteMapping("/received")
     void forget() {
         recorder.clear();
