@@ -31,6 +31,13 @@ public class ReplyClaims {
             return 'HELD'
             """, String.class);
 
+    private static final RedisScript<Long> CONFIRM = RedisScript.of("""
+            if redis.call('GET', KEYS[1]) == ARGV[1] then
+              return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            end
+            return 0
+            """, Long.class);
+
     private final ReactiveStringRedisTemplate redis;
     private final Duration claimTtl;
     private final Duration deliveredTtl;
@@ -45,6 +52,17 @@ public class ReplyClaims {
         return redis.execute(CLAIM, List.of(Keys.delivered(msgId)), List.of("claimed:" + owner, String.valueOf(claimTtl.toMillis())))
                 .next()
                 .map(Claim::valueOf);
+    }
+
+    /**
+     * Confirms that {@code owner} still holds the claim and extends it, right before the reply goes out. False when
+     * the claim expired and another worker took the message over: that worker answers it, this one must not.
+     */
+    public Mono<Boolean> confirm(String msgId, String owner) {
+        return redis.execute(CONFIRM, List.of(Keys.delivered(msgId)),
+                        List.of("claimed:" + owner, String.valueOf(claimTtl.toMillis())))
+                .next()
+                .map(confirmed -> confirmed == 1L);
     }
 
     public Mono<Void> markSent(String msgId) {

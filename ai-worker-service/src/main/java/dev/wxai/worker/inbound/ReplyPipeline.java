@@ -61,7 +61,7 @@ class ReplyPipeline {
 
     private Mono<Void> claimed(InboundMessage message, ConsumerRecord<String, String> record, String owner) {
         return claims.claim(message.msgId(), owner).flatMap(claim -> switch (claim) {
-            case CLAIMED -> answer(message, record);
+            case CLAIMED -> answer(message, record, owner);
             case SENT -> {
                 log.info("Message {} was answered before; skipping its redelivery", message.msgId());
                 yield Mono.empty();
@@ -70,37 +70,51 @@ class ReplyPipeline {
         });
     }
 
-    private Mono<Void> answer(InboundMessage message, ConsumerRecord<String, String> record) {
+    private Mono<Void> answer(InboundMessage message, ConsumerRecord<String, String> record, String owner) {
         String openid = message.openid();
         if (isReset(message.content())) {
-            return memory.forget(openid).then(replyAndMark(message, replies.reset()));
+            return memory.forget(openid).then(replyAndMark(message, owner, replies.reset()));
         }
         return quota.tryConsume(openid).flatMap(allowed -> allowed
-                ? askModel(message, record)
-                : replyAndMark(message, replies.overQuota()));
+                ? askModel(message, record, owner)
+                : replyAndMark(message, owner, replies.overQuota()));
     }
 
-    private Mono<Void> askModel(InboundMessage message, ConsumerRecord<String, String> record) {
+    private Mono<Void> askModel(InboundMessage message, ConsumerRecord<String, String> record, String owner) {
         String openid = message.openid();
         return memory.recent(openid)
                 .flatMap(history -> deepSeek.answer(openid, history, message.content())
                         .map(Optional::of)
-                        .onErrorResume(error -> apologize(message, record, error).thenReturn(Optional.empty())))
+                        .onErrorResume(error -> apologize(message, record, owner, error).thenReturn(Optional.empty())))
                 .flatMap(answer -> answer.isEmpty()
                         ? Mono.<Void>empty()
-                        : memory.remember(openid, message.content(), answer.get()).then(replyAndMark(message, answer.get())))
+                        : memory.remember(openid, message.content(), answer.get())
+                                .then(replyAndMark(message, owner, answer.get())))
                 .doOnSuccess(done -> log.info("Answered message {} from {}", message.msgId(), Masking.openid(openid)));
     }
 
-    private Mono<Void> apologize(InboundMessage message, ConsumerRecord<String, String> record, Throwable error) {
+    private Mono<Void> apologize(InboundMessage message, ConsumerRecord<String, String> record, String owner,
+                                 Throwable error) {
         log.warn("The model could not answer message {}: {}", message.msgId(), error.toString());
-        return deliver(message, replies.apology())
+        return whileClaimed(message, owner, deliver(message, replies.apology())
                 .then(claims.markApologized(message.msgId()))
-                .then(deadLetters.send(record, error));
+                .then(deadLetters.send(record, error)));
     }
 
-    private Mono<Void> replyAndMark(InboundMessage message, String text) {
-        return deliver(message, text).then(claims.markSent(message.msgId()));
+    private Mono<Void> replyAndMark(InboundMessage message, String owner, String text) {
+        return whileClaimed(message, owner, deliver(message, text).then(claims.markSent(message.msgId())));
+    }
+
+    /** Sends only if the claim is still ours: a claim that expired (a very slow answer) was taken over. */
+    private Mono<Void> whileClaimed(InboundMessage message, String owner, Mono<Void> send) {
+        return claims.confirm(message.msgId(), owner).flatMap(stillOurs -> {
+            if (!stillOurs) {
+                log.warn("Lost the claim on message {} before replying; the worker that took it over answers",
+                        message.msgId());
+                return Mono.<Void>empty();
+            }
+            return send;
+        });
     }
 
     /**

@@ -75,7 +75,7 @@ class WorkerIT {
                 "wxai.deepseek.base-url", sandbox.baseUrl(),
                 "wxai.deepseek.api-key", API_KEY,
                 "wxai.worker.free-daily-quota", "3",
-                "wxai.worker.claim-ttl", "8s",
+                "wxai.worker.claim-ttl", "15s",
                 "wxai.worker.drain-timeout", "5s"));
         properties.putAll(Map.of(
                 // A killed worker's partitions move after 6 s instead of the default 45 s.
