@@ -239,6 +239,28 @@ class WorkerIT {
         }
     }
 
+    @Test
+    void aWorkerStoppedGracefullyFinishesWhatItStartedAndCommitsIt() {
+        sandbox.modelLatency(Duration.ofSeconds(2));
+        List<String> openids = IntStream.range(0, 30).mapToObj(i -> WechatRequests.newOpenid()).toList();
+        openids.forEach(openid -> publish(openid, "优雅停机 " + openid));
+        await().atMost(Duration.ofSeconds(10)).until(() -> sandbox.modelCalls().stream()
+                .filter(call -> call.path("lastUserMessage").asString().startsWith("优雅停机")).count() >= 30);
+
+        worker.close(); // SIGTERM: stop fetching, drain (5 s here), commit, leave the group
+        // Every answer that was in flight went out before the JVM exited.
+        assertThat(openids).allSatisfy(openid -> assertThat(sandbox.successfulReplies(openid)).hasSize(1));
+
+        worker = startWorker().awaitHealthy(Duration.ofMinutes(2));
+        sandbox.modelLatency(Duration.ofMillis(100));
+        String probe = WechatRequests.newOpenid();
+        publish(probe, "after the restart " + probe);
+        await().atMost(Duration.ofSeconds(20)).until(() -> sandbox.successfulReplies(probe).size() == 1);
+        // The committed offsets were past them: the new worker asked the model about none of them again.
+        assertThat(sandbox.modelCalls().stream()
+                .filter(call -> call.path("lastUserMessage").asString().startsWith("优雅停机"))).hasSize(30);
+    }
+
     private static String publish(String openid, String content) {
         String msgId = WechatRequests.newMsgId();
         InboundMessage message = new InboundMessage(InboundMessage.VERSION, msgId, openid, APP_ID, "text", content,
