@@ -32,10 +32,12 @@ final class Stack implements AutoCloseable {
     Stack(String database, Map<String, String> ingressOverrides) {
         String kafka = KafkaBroker.embedded().bootstrapServers();
         TestDatabase.recreate(database);
-        int sandboxPort = ServiceProcess.freePort();
-        int orderPort = ServiceProcess.freePort();
-        int ingressPort = ServiceProcess.freePort();
-        int gatewayPort = ServiceProcess.freePort();
+        int[] ports = ServiceProcess.freePorts(5);
+        int sandboxPort = ports[0];
+        int orderPort = ports[1];
+        int ingressPort = ports[2];
+        int gatewayPort = ports[3];
+        int workerPort = ports[4];
         sandbox = "http://127.0.0.1:" + sandboxPort;
         gateway = "http://127.0.0.1:" + gatewayPort;
 
@@ -56,7 +58,7 @@ final class Stack implements AutoCloseable {
                 "wxai.wechat.token", TOKEN));
         ingress.putAll(ingressOverrides);
         services.add(ServiceProcess.start("wechat-ingress-service", ingressPort, "256m", ingress));
-        services.add(ServiceProcess.start("ai-worker-service", ServiceProcess.freePort(), "256m", Map.of(
+        services.add(ServiceProcess.start("ai-worker-service", workerPort, "256m", Map.of(
                 "spring.kafka.bootstrap-servers", kafka,
                 "spring.data.redis.url", TestRedis.url(),
                 "wxai.wechat.app-id", appId,

@@ -46,8 +46,7 @@ class WorkerIT {
 
     @BeforeAll
     static void start() {
-        int sandboxPort = ServiceProcess.freePort();
-        sandboxProcess = ServiceProcess.start("sandbox", sandboxPort, "256m", Map.of(
+        sandboxProcess = ServiceProcess.start("sandbox", ServiceProcess.freePorts(1)[0], "256m", Map.of(
                 "wxai.sandbox.app-id", APP_ID,
                 "wxai.sandbox.app-secret", APP_SECRET,
                 "wxai.sandbox.deepseek-api-key", API_KEY,
@@ -82,7 +81,8 @@ class WorkerIT {
                 "spring.kafka.consumer.properties.session.timeout.ms", "6000",
                 "spring.kafka.consumer.properties.heartbeat.interval.ms", "1000",
                 "resilience4j.retry.instances.deepseek.wait-duration", "200ms"));
-        return ServiceProcess.start("ai-worker-service", ServiceProcess.freePort(), "256m", properties);
+        // A new port each time: the port of a worker that was just stopped may not be free yet.
+        return ServiceProcess.start("ai-worker-service", ServiceProcess.freePorts(1)[0], "256m", properties);
     }
 
     @AfterEach
