@@ -14,6 +14,7 @@ import org.springframework.validation.annotation.Validated;
  * @param deepseekApiKey the DeepSeek key the sandbox accepts
  * @param modelLatency   how long the model "thinks" before answering, unless changed at run time
  * @param tokenLifetime  the {@code expires_in} of access tokens it issues
+ * @param pay            the merchant account it plays WeChat Pay for
  */
 @Validated
 @ConfigurationProperties("wxai.sandbox")
@@ -22,10 +23,22 @@ public record SandboxProperties(
         @NotBlank String appSecret,
         @NotBlank String deepseekApiKey,
         Duration modelLatency,
-        Duration tokenLifetime) {
+        Duration tokenLifetime,
+        Pay pay) {
 
     public SandboxProperties {
         modelLatency = modelLatency == null ? Duration.ofMillis(200) : modelLatency;
         tokenLifetime = tokenLifetime == null ? Duration.ofSeconds(7200) : tokenLifetime;
+    }
+
+    /**
+     * @param mchId              the merchant the sandbox accepts requests from
+     * @param apiV3Key           seals notification resources
+     * @param merchantPublicKey  PEM path: verifies the merchant's request signatures
+     * @param platformPrivateKey PEM path: signs notifications as WeChat Pay
+     * @param publicKeyId        the id notifications carry in Wechatpay-Serial
+     */
+    public record Pay(String mchId, String apiV3Key, String merchantPublicKey, String platformPrivateKey,
+                      String publicKeyId) {
     }
 }

@@ -65,8 +65,11 @@ public class ReplyClaims {
                 .map(confirmed -> confirmed == 1L);
     }
 
+    /** Marks the message answered, and counts the reply for {@code GET /api/stats}. */
     public Mono<Void> markSent(String msgId) {
-        return redis.opsForValue().set(Keys.delivered(msgId), "sent", deliveredTtl).then();
+        return redis.opsForValue().set(Keys.delivered(msgId), "sent", deliveredTtl)
+                .then(redis.opsForValue().increment(Keys.STATS_REPLIES))
+                .then();
     }
 
     public Mono<Void> markApologized(String msgId) {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class AccessTokensTest {
 
     private final AccessTokens tokens = new AccessTokens(
-            new SandboxProperties("wxapp", "secret", "sk", Duration.ZERO, Duration.ofSeconds(7200)));
+            new SandboxProperties("wxapp", "secret", "sk", Duration.ZERO, Duration.ofSeconds(7200), null));
 
     @Test
     void stableTokenIsTheSameUntilItExpiresOrIsForced() {

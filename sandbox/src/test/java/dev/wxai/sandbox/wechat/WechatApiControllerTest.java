@@ -13,7 +13,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 class WechatApiControllerTest {
 
     private final SandboxProperties properties =
-            new SandboxProperties("wxapp", "secret", "sk", Duration.ZERO, Duration.ofSeconds(7200));
+            new SandboxProperties("wxapp", "secret", "sk", Duration.ZERO, Duration.ofSeconds(7200), null);
     private final AccessTokens tokens = new AccessTokens(properties);
     private final Faults faults = new Faults();
     private final WebTestClient client = WebTestClient

@@ -43,8 +43,11 @@ public class DuplicateFilter {
                                 .defaultIfEmpty(Claim.IN_PROGRESS));
     }
 
+    /** Marks the delivery published, and counts the message for {@code GET /api/stats}. */
     public Mono<Void> markPublished(String appId, String deliveryKey) {
-        return redis.opsForValue().set(Keys.dedupe(appId, deliveryKey), PUBLISHED, ttl).then();
+        return redis.opsForValue().set(Keys.dedupe(appId, deliveryKey), PUBLISHED, ttl)
+                .then(redis.opsForValue().increment(Keys.STATS_MESSAGES))
+                .then();
     }
 
     /** Counts this delivery of the message: 1 for WeChat's first, up to 3 with its retries. */

@@ -1,0 +1,53 @@
+package dev.wxai.order.outbox;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Events written in the same transaction as the state change they describe, so that a change is never made
+ * without its event or announced without being made; the relay publishes them afterwards.
+ */
+@Repository
+public class OutboxRepository {
+
+    private final DatabaseClient db;
+
+    OutboxRepository(DatabaseClient db) {
+        this.db = db;
+    }
+
+    public Mono<Void> insert(String aggregateId, String type, String payload, Instant createdAt) {
+        return db.sql("INSERT INTO outbox (aggregate_id, type, payload, created_at) VALUES (:aggregate, :type, :payload, :created)")
+                .bind("aggregate", aggregateId).bind("type", type).bind("payload", payload)
+                .bind("created", LocalDateTime.ofInstant(createdAt, ZoneOffset.UTC))
+                .then();
+    }
+
+    /**
+     * The oldest unpublished rows, locked for this transaction; rows another replica's relay holds are skipped, so
+     * relays on several replicas share the work instead of publishing the same rows.
+     */
+    Flux<OutboxRow> lockUnpublished(int limit) {
+        return db.sql("SELECT id, aggregate_id, type, payload FROM outbox WHERE published_at IS NULL ORDER BY id "
+                        + "LIMIT :limit FOR UPDATE SKIP LOCKED")
+                .bind("limit", limit)
+                .map(row -> new OutboxRow(row.get("id", Long.class), row.get("aggregate_id", String.class),
+                        row.get("type", String.class), row.get("payload", String.class)))
+                .all();
+    }
+
+    Mono<Long> markPublished(List<Long> ids, Instant at) {
+        return db.sql("UPDATE outbox SET published_at = :at WHERE id IN (:ids)")
+                .bind("at", LocalDateTime.ofInstant(at, ZoneOffset.UTC)).bind("ids", ids)
+                .fetch().rowsUpdated();
+    }
+
+    record OutboxRow(long id, String aggregateId, String type, String payload) {
+    }
+}

@@ -1,0 +1,113 @@
+package dev.wxai.order.sweep;
+
+import dev.wxai.order.config.OrderProperties;
+import dev.wxai.order.order.Order;
+import dev.wxai.order.order.OrderRepository;
+import dev.wxai.order.order.OrderStatus;
+import dev.wxai.order.pay.PaymentRecorder;
+import dev.wxai.order.pay.WechatPayClient;
+import dev.wxai.order.pay.WechatPayException;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Orders still CREATED after their expiry: either never paid (close them at WeChat Pay, then here) or paid with a
+ * notification that never arrived (record the payment from the query). Every change is conditional, so sweeps on
+ * several replicas at once close an order once and never close a paid one.
+ * https://pay.weixin.qq.com/docs/merchant/apis/jsapi-payment/query-by-out-trade-no.html
+ */
+@Component
+public class ExpiredOrderSweeper implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ExpiredOrderSweeper.class);
+
+    private final OrderRepository orders;
+    private final WechatPayClient wechatPay;
+    private final PaymentRecorder payments;
+    private final OrderProperties properties;
+    private final Clock clock;
+    private volatile Disposable loop;
+
+    ExpiredOrderSweeper(OrderRepository orders, WechatPayClient wechatPay, PaymentRecorder payments,
+                        OrderProperties properties, Clock clock) {
+        this.orders = orders;
+        this.wechatPay = wechatPay;
+        this.payments = payments;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** One pass over expired CREATED orders. */
+    public Mono<Result> sweepOnce() {
+        return orders.findExpiredCreated(clock.instant(), properties.sweepBatch())
+                .concatMap(this::settle)
+                .reduce(new Result(0, 0), Result::plus);
+    }
+
+    private Mono<Result> settle(Order order) {
+        return wechatPay.query(order.outTradeNo())
+                .flatMap(transaction -> switch (transaction.path("trade_state").asString()) {
+                    case "SUCCESS" -> payments.paid(transaction, transaction.toString())
+                            .map(outcome -> outcome == PaymentRecorder.Outcome.CHANGED ? new Result(0, 1) : new Result(0, 0));
+                    case "USERPAYING" -> Mono.just(new Result(0, 0)); // the user is entering the password right now
+                    default -> close(order); // NOTPAY, CLOSED, REVOKED, PAYERROR
+                })
+                .onErrorResume(WechatPayException.class, error -> "ORDER_NOT_EXIST".equals(error.code())
+                        ? closeLocally(order) // never reached WeChat Pay (prepay failed)
+                        : Mono.just(new Result(0, 0)))
+                .onErrorResume(error -> {
+                    log.warn("Could not settle expired order {}: {}", order.outTradeNo(), error.toString());
+                    return Mono.just(new Result(0, 0));
+                });
+    }
+
+    private Mono<Result> close(Order order) {
+        return wechatPay.close(order.outTradeNo()).then(closeLocally(order));
+    }
+
+    private Mono<Result> closeLocally(Order order) {
+        return orders.transition(order.outTradeNo(), OrderStatus.CREATED, OrderStatus.CLOSED)
+                .map(closed -> {
+                    if (closed) {
+                        log.info("Closed unpaid order {}", order.outTradeNo());
+                    }
+                    return new Result(closed ? 1 : 0, 0);
+                });
+    }
+
+    @Override
+    public void start() {
+        loop = Flux.interval(properties.sweepInterval())
+                .onBackpressureDrop()
+                .concatMap(tick -> sweepOnce().onErrorResume(error -> Mono.just(new Result(0, 0))), 1)
+                .subscribe();
+    }
+
+    @Override
+    public void stop() {
+        Disposable current = loop;
+        if (current != null) {
+            current.dispose();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        Disposable current = loop;
+        return current != null && !current.isDisposed();
+    }
+
+    /** @param closed orders this pass closed; @param rescued paid orders whose lost notification it made up for */
+    public record Result(int closed, int rescued) {
+
+        Result plus(Result other) {
+            return new Result(closed + other.closed, rescued + other.rescued);
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package dev.wxai.sandbox.pay;
+
+import dev.wxai.common.pay.PayAuthorization;
+import dev.wxai.common.pay.PayCrypto;
+import dev.wxai.sandbox.SandboxProperties;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * WeChat Pay API v3 as the sandbox plays it: every request's signature is checked with the merchant's public key
+ * (401 SIGN_ERROR otherwise), bodies are validated like the real API (400 PARAM_ERROR), and an order can be "paid"
+ * through {@code POST /sandbox/pay/{outTradeNo}}, which sends the signed, encrypted notification.
+ */
+@RestController
+class WechatPayController {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Pattern OUT_TRADE_NO = Pattern.compile("[0-9A-Za-z_\\-|*]{6,32}");
+
+    private final SandboxProperties.Pay pay;
+    private final PublicKey merchantKey;
+    private final PayLedger ledger;
+    private final PayNotifier notifier;
+
+    WechatPayController(SandboxProperties properties, PayLedger ledger, PayNotifier notifier) {
+        this.pay = properties.pay();
+        this.merchantKey = pay == null || !Files.isReadable(Path.of(pay.merchantPublicKey()))
+                ? null : PayCrypto.publicKey(pay.merchantPublicKey());
+        this.ledger = ledger;
+        this.notifier = notifier;
+    }
+
+    @PostMapping({"/v3/pay/transactions/jsapi", "/v3/pay/transactions/native"})
+    ResponseEntity<Map<String, Object>> prepay(ServerHttpRequest request, @RequestHeader(name = "Authorization", required = false) String authorization,
+                                               @RequestBody String body) {
+        return verified(request, authorization, body).orElseGet(() -> {
+            JsonNode json = parse(body);
+            boolean jsapi = request.getPath().value().endsWith("/jsapi");
+            String outTradeNo = json.path("out_trade_no").asString("");
+            long total = json.path("amount").path("total").asLong(0);
+            String openid = json.path("payer").path("openid").asString("");
+            if (!OUT_TRADE_NO.matcher(outTradeNo).matches()) {
+                return error(400, "PARAM_ERROR", "out_trade_no 格式错误");
+            }
+            if (total <= 0 || !pay.mchId().equals(json.path("mchid").asString()) || json.path("notify_url").asString("").isBlank()
+                    || json.path("appid").asString("").isBlank() || (jsapi && openid.isBlank())) {
+                return error(400, "PARAM_ERROR", "参数错误");
+            }
+            PayLedger.Transaction transaction = ledger.open(new PayLedger.Transaction(outTradeNo, json.path("appid").asString(),
+                    pay.mchId(), json.path("description").asString(""), total, openid, json.path("notify_url").asString(),
+                    jsapi ? "JSAPI" : "NATIVE", "wx" + UUID.randomUUID().toString().replace("-", "")));
+            return ResponseEntity.ok(jsapi
+                    ? Map.of("prepay_id", transaction.prepayId)
+                    : Map.of("code_url", "weixin://wxpay/bizpayurl?pr=" + transaction.prepayId.substring(2, 12)));
+        });
+    }
+
+    @GetMapping("/v3/pay/transactions/out-trade-no/{outTradeNo}")
+    ResponseEntity<Map<String, Object>> query(ServerHttpRequest request, @RequestHeader(name = "Authorization", required = false) String authorization,
+                                              @PathVariable String outTradeNo) {
+        return verified(request, authorization, "").orElseGet(() -> ledger.find(outTradeNo)
+                .map(transaction -> ResponseEntity.ok(transactionJson(transaction)))
+                .orElseGet(() -> error(404, "ORDER_NOT_EXIST", "订单不存在")));
+    }
+
+    @PostMapping("/v3/pay/transactions/out-trade-no/{outTradeNo}/close")
+    ResponseEntity<Map<String, Object>> close(ServerHttpRequest request, @RequestHeader(name = "Authorization", required = false) String authorization,
+                                              @PathVariable String outTradeNo, @RequestBody String body) {
+        return verified(request, authorization, body).orElseGet(() -> ledger.find(outTradeNo).map(transaction -> {
+            if ("SUCCESS".equals(transaction.state)) {
+                return error(400, "ORDERPAID", "订单已支付");
+            }
+            transaction.state = "CLOSED";
+            return ResponseEntity.noContent().<Map<String, Object>>build();
+        }).orElseGet(() -> error(404, "ORDER_NOT_EXIST", "订单不存在")));
+    }
+
+    @PostMapping("/v3/refund/domestic/refunds")
+    Mono<ResponseEntity<Map<String, Object>>> refund(ServerHttpRequest request,
+                                                     @RequestHeader(name = "Authorization", required = false) String authorization,
+                                                     @RequestBody String body) {
+        Optional<ResponseEntity<Map<String, Object>>> refused = verified(request, authorization, body);
+        if (refused.isPresent()) {
+            return Mono.just(refused.get());
+        }
+        JsonNode json = parse(body);
+        Optional<PayLedger.Transaction> paid = ledger.find(json.path("out_trade_no").asString(""))
+                .filter(transaction -> "SUCCESS".equals(transaction.state));
+        if (paid.isEmpty()) {
+            return Mono.just(error(404, "RESOURCE_NOT_EXISTS", "订单不存在或未支付"));
+        }
+        PayLedger.Transaction transaction = paid.get();
+        transaction.state = "REFUND";
+        String refundId = "50" + System.nanoTime();
+        Map<String, Object> refund = new LinkedHashMap<>();
+        refund.put("mchid", pay.mchId());
+        refund.put("out_trade_no", transaction.outTradeNo);
+        refund.put("transaction_id", transaction.transactionId);
+        refund.put("out_refund_no", json.path("out_refund_no").asString());
+        refund.put("refund_id", refundId);
+        refund.put("refund_status", "SUCCESS");
+        refund.put("success_time", now());
+        refund.put("amount", Map.of("total", transaction.total, "refund", json.path("amount").path("refund").asLong(),
+                "payer_total", transaction.total, "payer_refund", json.path("amount").path("refund").asLong()));
+        // The refund completes asynchronously, as in production: the answer says PROCESSING, a notification follows.
+        notifier.send(json.path("notify_url").asString(transaction.notifyUrl), "REFUND.SUCCESS", "refund", refund,
+                new PayNotifier.Options(1, false, false)).subscribe();
+        return Mono.just(ResponseEntity.ok(Map.of("refund_id", refundId, "out_refund_no", json.path("out_refund_no").asString(),
+                "out_trade_no", transaction.outTradeNo, "status", "PROCESSING")));
+    }
+
+    /**
+     * The sandbox's own button: the user pays. Sends the notification (optionally many copies, forged, stale or
+     * with another amount) and answers with the statuses our service returned. {@code sendNotification:false} pays without
+     * notifying, as when the notification is lost.
+     */
+    @PostMapping("/sandbox/pay/{outTradeNo}")
+    Mono<ResponseEntity<Map<String, Object>>> pay(@PathVariable String outTradeNo, @RequestBody(required = false) PayRequest request) {
+        PayRequest options = request == null ? new PayRequest(1, false, false, null, true) : request;
+        Optional<PayLedger.Transaction> found = ledger.find(outTradeNo);
+        if (found.isEmpty()) {
+            return Mono.just(error(404, "ORDER_NOT_EXIST", "no prepay for " + outTradeNo));
+        }
+        PayLedger.Transaction transaction = found.get();
+        if (!options.forged()) {
+            synchronized (transaction) {
+                if (transaction.transactionId == null) {
+                    transaction.transactionId = "42000" + System.currentTimeMillis() + ThreadLocalRandom.current().nextInt(1000, 9999);
+                    transaction.successTime = now();
+                }
+                transaction.state = "SUCCESS";
+            }
+        }
+        Map<String, Object> resource = transactionJson(transaction);
+        if (options.forged() && transaction.transactionId == null) {
+            resource.put("transaction_id", "42000FORGED" + System.nanoTime());
+            resource.put("trade_state", "SUCCESS");
+        }
+        if (options.amountFen() != null) {
+            resource.put("amount", Map.of("total", options.amountFen(), "payer_total", options.amountFen(),
+                    "currency", "CNY", "payer_currency", "CNY"));
+        }
+        if (!options.notifyOrDefault()) {
+            return Mono.just(ResponseEntity.ok(Map.of("transactionId", String.valueOf(transaction.transactionId), "statuses", List.of())));
+        }
+        return notifier.send(transaction.notifyUrl, "TRANSACTION.SUCCESS", "transaction", resource,
+                        new PayNotifier.Options(options.copies(), options.forged(), options.stale()))
+                .map(statuses -> ResponseEntity.ok(Map.of("transactionId", String.valueOf(resource.get("transaction_id")),
+                        "statuses", statuses)));
+    }
+
+    private Map<String, Object> transactionJson(PayLedger.Transaction transaction) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("appid", transaction.appid);
+        json.put("mchid", transaction.mchid);
+        json.put("out_trade_no", transaction.outTradeNo);
+        json.put("trade_type", transaction.tradeType);
+        json.put("trade_state", "REFUND".equals(transaction.state) ? "REFUND" : transaction.state);
+        json.put("trade_state_desc", transaction.state);
+        if (transaction.transactionId != null) {
+            json.put("transaction_id", transaction.transactionId);
+            json.put("bank_type", "OTHERS");
+            json.put("success_time", transaction.successTime);
+            json.put("payer", Map.of("openid", transaction.openid));
+        }
+        json.put("amount", Map.of("total", transaction.total, "payer_total", transaction.total, "currency", "CNY",
+                "payer_currency", "CNY"));
+        return json;
+    }
+
+    /** Empty when the request is signed by the merchant; otherwise the 401 WeChat Pay sends. */
+    private Optional<ResponseEntity<Map<String, Object>>> verified(ServerHttpRequest request, String authorization, String body) {
+        if (merchantKey == null) {
+            return Optional.of(error(500, "SYSTEM_ERROR", "sandbox has no merchant public key configured"));
+        }
+        PayAuthorization auth = PayAuthorization.parse(authorization);
+        if (auth == null || !pay.mchId().equals(auth.mchid())) {
+            return Optional.of(error(401, "SIGN_ERROR", "Authorization 头缺失或格式错误"));
+        }
+        String query = request.getURI().getRawQuery();
+        String pathAndQuery = request.getURI().getRawPath() + (query == null ? "" : "?" + query);
+        String message = PayAuthorization.signedMessage(request.getMethod().name(), pathAndQuery, auth.timestamp(),
+                auth.nonce(), body == null ? "" : body);
+        if (!PayCrypto.verify(merchantKey, auth.serialNo(), auth.serialNo(), message, auth.signature())) {
+            return Optional.of(error(401, "SIGN_ERROR", "签名错误"));
+        }
+        return Optional.empty();
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return JSON.readTree(body == null ? "{}" : body);
+        } catch (JacksonException e) {
+            return JSON.createObjectNode();
+        }
+    }
+
+    private static ResponseEntity<Map<String, Object>> error(int status, String code, String message) {
+        return ResponseEntity.status(status).body(Map.of("code", code, "message", message));
+    }
+
+    private static String now() {
+        return OffsetDateTime.now(ZoneOffset.ofHours(8)).withNano(0).toString();
+    }
+
+    /**
+     * @param copies    identical notifications sent at once (duplicates)
+     * @param forged    signed by a key that is not WeChat Pay's
+     * @param stale     dated ten minutes ago
+     * @param amountFen a different amount than the order's
+     * @param sendNotification false: pay without notifying (a lost notification)
+     */
+    record PayRequest(Integer copies, Boolean forged, Boolean stale, Long amountFen, Boolean sendNotification) {
+
+        PayRequest {
+            copies = copies == null ? 1 : copies;
+            forged = Boolean.TRUE.equals(forged);
+            stale = Boolean.TRUE.equals(stale);
+        }
+
+        boolean notifyOrDefault() {
+            return sendNotification == null || sendNotification;
+        }
+    }
+}
