@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.wxai.common.event.EventJson;
 import dev.wxai.common.event.InboundMessage;
+import dev.wxai.common.event.OrderEvent;
 import dev.wxai.common.event.Topics;
 import dev.wxai.common.redis.Keys;
 import dev.wxai.testsupport.KafkaBroker;
@@ -259,6 +260,28 @@ class WorkerIT {
         // The committed offsets were past them: the new worker asked the model about none of them again.
         assertThat(sandbox.modelCalls().stream()
                 .filter(call -> call.path("lastUserMessage").asString().startsWith("优雅停机"))).hasSize(30);
+    }
+
+    @Test
+    void aPaidMembershipBecomesAnEntitlementOnceAndARefundTakesItBack() throws Exception {
+        String openid = WechatRequests.newOpenid();
+        String eventId = UUID.randomUUID().toString();
+        OrderEvent paid = new OrderEvent(OrderEvent.VERSION, eventId, OrderEvent.PAID, "WXIT" + eventId.substring(0, 8),
+                openid, "MEMBER-MONTH", "MEMBERSHIP", 30, System.currentTimeMillis());
+
+        for (int copy = 0; copy < 3; copy++) { // the outbox relay delivers at least once
+            ingress.send(new ProducerRecord<>(Topics.ORDER_EVENTS, paid.orderId(), EventJson.write(paid))).get();
+        }
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> TestRedis.template().hasKey(Keys.entitlement(openid)).block());
+        Duration left = TestRedis.template().getExpire(Keys.entitlement(openid)).block();
+        assertThat(left).isBetween(Duration.ofDays(29), Duration.ofDays(30)); // applied once, not three times
+
+        OrderEvent refunded = new OrderEvent(OrderEvent.VERSION, UUID.randomUUID().toString(), OrderEvent.REFUNDED,
+                paid.orderId(), openid, "MEMBER-MONTH", "MEMBERSHIP", 30, System.currentTimeMillis());
+        ingress.send(new ProducerRecord<>(Topics.ORDER_EVENTS, paid.orderId(), EventJson.write(refunded))).get();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> !TestRedis.template().hasKey(Keys.entitlement(openid)).block());
     }
 
     private static String publish(String openid, String content) {
