@@ -12,6 +12,7 @@ public class ProductRepository {
     private static final String COLUMNS = "SELECT sku, name, kind, price_fen, days FROM products";
 
     private final DatabaseClient db;
+    private final java.util.concurrent.ConcurrentHashMap<String, Product> bySku = new java.util.concurrent.ConcurrentHashMap<>();
 
     ProductRepository(DatabaseClient db) {
         this.db = db;
@@ -26,9 +27,18 @@ public class ProductRepository {
         return db.sql(COLUMNS + " WHERE active = TRUE AND sku = :sku").bind("sku", sku).map(ProductRepository::product).one();
     }
 
-    /** Any product, also one no longer sold: orders keep pointing at what was bought. */
+    /**
+     * Any product, also one no longer sold: orders keep pointing at what was bought. Cached: a product's kind and
+     * days never change once sold (prices and names may, but orders carry their own amount), and every payment
+     * event needs them.
+     */
     public Mono<Product> findBySku(String sku) {
-        return db.sql(COLUMNS + " WHERE sku = :sku").bind("sku", sku).map(ProductRepository::product).one();
+        Product cached = bySku.get(sku);
+        if (cached != null) {
+            return Mono.just(cached);
+        }
+        return db.sql(COLUMNS + " WHERE sku = :sku").bind("sku", sku).map(ProductRepository::product).one()
+                .doOnNext(product -> bySku.put(sku, product));
     }
 
     private static Product product(Readable row) {

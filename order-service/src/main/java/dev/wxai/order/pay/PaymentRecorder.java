@@ -10,16 +10,19 @@ import dev.wxai.order.order.OrderStatus;
 import dev.wxai.order.order.PaymentRepository;
 import dev.wxai.order.outbox.OutboxRepository;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -32,6 +35,10 @@ import tools.jackson.databind.JsonNode;
 public class PaymentRecorder {
 
     private static final Logger log = LoggerFactory.getLogger(PaymentRecorder.class);
+    /** InnoDB may pick any transaction as a deadlock victim; the whole transaction is safe to run again. */
+    private static final Retry DEADLOCKS = Retry.backoff(3, Duration.ofMillis(20))
+            .filter(error -> error instanceof PessimisticLockingFailureException
+                    || error instanceof io.r2dbc.spi.R2dbcTransientResourceException);
 
     private final OrderRepository orders;
     private final PaymentRepository payments;
@@ -98,13 +105,14 @@ public class PaymentRecorder {
     }
 
     private Mono<Boolean> markPaid(Order order, String transactionId, Instant successTime, String raw) {
-        return orders.markPaid(order.outTradeNo(), successTime)
-                .flatMap(changed -> changed
-                        ? payments.insert(order.id(), transactionId, order.amountFen(), successTime, raw, false)
-                                .then(event(order, OrderEvent.PAID))
-                                .thenReturn(true)
-                        : Mono.just(false))
-                .as(transaction::transactional);
+        return Mono.defer(() -> orders.markPaid(order.outTradeNo(), successTime)
+                        .flatMap(changed -> changed
+                                ? payments.insert(order.id(), transactionId, order.amountFen(), successTime, raw, false)
+                                        .then(event(order, OrderEvent.PAID))
+                                        .thenReturn(true)
+                                : Mono.just(false))
+                        .as(transaction::transactional))
+                .retryWhen(DEADLOCKS);
     }
 
     /** Another copy won the race, or the order cannot be paid any more (closed): keep the money on record. */

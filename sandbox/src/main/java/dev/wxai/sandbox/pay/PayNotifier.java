@@ -53,20 +53,36 @@ class PayNotifier {
     }
 
     private Mono<Integer> post(String notifyUrl, String body, Options options) {
+        return deliver(prepare(notifyUrl, body, options));
+    }
+
+    /** A notification ready to send: sealed and signed, so that a load test times only its delivery. */
+    Prepared prepare(String notifyUrl, String eventType, String originalType, Map<String, Object> resource) {
+        return prepare(notifyUrl, envelope(eventType, originalType, resource), new Options(1, false, false));
+    }
+
+    private Prepared prepare(String notifyUrl, String body, Options options) {
         long timestamp = System.currentTimeMillis() / 1000 - (options.stale() ? 600 : 0);
         String nonce = HexFormat.of().formatHex(random.generateSeed(16));
         String signature = PayCrypto.sign(options.forged() ? forgerKey() : platformKey(), "",
                 PayCrypto.message(String.valueOf(timestamp), nonce, body));
-        return http.post().uri(notifyUrl)
+        return new Prepared(notifyUrl, body, String.valueOf(timestamp), nonce, signature);
+    }
+
+    Mono<Integer> deliver(Prepared notification) {
+        return http.post().uri(notification.url())
                 .contentType(MediaType.APPLICATION_JSON)
-                .header("Wechatpay-Timestamp", String.valueOf(timestamp))
-                .header("Wechatpay-Nonce", nonce)
+                .header("Wechatpay-Timestamp", notification.timestamp())
+                .header("Wechatpay-Nonce", notification.nonce())
                 .header("Wechatpay-Serial", pay.publicKeyId())
-                .header("Wechatpay-Signature", signature)
+                .header("Wechatpay-Signature", notification.signature())
                 .header("Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048")
-                .bodyValue(body)
+                .bodyValue(notification.body())
                 .exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value()))
                 .onErrorReturn(-1);
+    }
+
+    record Prepared(String url, String body, String timestamp, String nonce, String signature) {
     }
 
     private String envelope(String eventType, String originalType, Map<String, Object> resource) {
