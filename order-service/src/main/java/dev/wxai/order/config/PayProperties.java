@@ -2,6 +2,7 @@ package dev.wxai.order.config;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -17,6 +18,8 @@ import org.springframework.validation.annotation.Validated;
  * @param publicKey          path of the WeChat Pay public key (PEM) that verifies notifications
  * @param baseUrl            {@code https://api.mch.weixin.qq.com} in production, the sandbox locally
  * @param notifyUrl          where WeChat Pay sends notifications: the gateway's {@code /pay/notify}, public, https
+ * @param platformCertificates PEM paths of WeChat Pay platform certificates, for notifications signed by a
+ *                           certificate (merchants not yet moved to the public key); empty when unused
  */
 @Validated
 @ConfigurationProperties("wxai.pay")
@@ -29,7 +32,12 @@ public record PayProperties(
         @NotBlank(message = "set WXAI_PAY_PUBLICKEYID") String publicKeyId,
         @NotBlank(message = "set WXAI_PAY_PUBLICKEY to the WeChat Pay public key's PEM file") String publicKey,
         @NotBlank(message = "set WXAI_PAY_BASEURL") String baseUrl,
-        @NotBlank(message = "set WXAI_PAY_NOTIFYURL") String notifyUrl) {
+        @NotBlank(message = "set WXAI_PAY_NOTIFYURL") String notifyUrl,
+        List<String> platformCertificates) {
+
+    public PayProperties {
+        platformCertificates = platformCertificates == null ? List.of() : List.copyOf(platformCertificates);
+    }
 
     @Override
     public String toString() {

@@ -1,10 +1,14 @@
 package dev.wxai.order.pay;
 
+import com.wechat.pay.java.core.util.PemUtil;
 import dev.wxai.common.pay.PayCrypto;
 import dev.wxai.order.config.OrderProperties;
 import dev.wxai.order.config.PayProperties;
 import java.security.PublicKey;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -14,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Proves a notification came from WeChat Pay before anything is believed: the key named by {@code Wechatpay-Serial}
- * must be ours, {@code Wechatpay-Timestamp} recent, the SHA256withRSA signature over
+ * must be ours (the WeChat Pay public key, or a configured platform certificate as the fallback), {@code Wechatpay-Timestamp} recent, the SHA256withRSA signature over
  * {@code timestamp\nnonce\nbody\n} valid, and the AES-256-GCM resource must open with the APIv3 key.
  * https://pay.weixin.qq.com/docs/merchant/development/interface-rules/signature-verification.html
  */
@@ -25,14 +29,19 @@ class NotificationVerifier {
 
     private final PayProperties pay;
     private final OrderProperties orders;
-    private final PublicKey wechatPayKey;
+    /** Verification keys by the id WeChat Pay names in Wechatpay-Serial: the public key, then platform certificates. */
+    private final Map<String, PublicKey> keys = new HashMap<>();
     private final Clock clock;
 
     NotificationVerifier(PayProperties pay, OrderProperties orders, Clock clock) {
         this.pay = pay;
         this.orders = orders;
-        this.wechatPayKey = PayCrypto.publicKey(pay.publicKey());
         this.clock = clock;
+        keys.put(pay.publicKeyId(), PayCrypto.publicKey(pay.publicKey()));
+        for (String path : pay.platformCertificates()) {
+            X509Certificate certificate = PemUtil.loadX509FromPath(path);
+            keys.put(PemUtil.getSerialNumber(certificate), certificate.getPublicKey());
+        }
     }
 
     Notification open(HttpHeaders headers, String body) {
@@ -40,7 +49,8 @@ class NotificationVerifier {
         String timestamp = require(headers, "Wechatpay-Timestamp");
         String nonce = require(headers, "Wechatpay-Nonce");
         String signature = require(headers, "Wechatpay-Signature");
-        if (!pay.publicKeyId().equals(serial)) {
+        PublicKey key = keys.get(serial);
+        if (key == null) {
             throw new RejectedNotification(HttpStatus.UNAUTHORIZED, "unknown Wechatpay-Serial " + serial);
         }
         long age;
@@ -52,7 +62,7 @@ class NotificationVerifier {
         if (age > orders.notifyMaxAge().toSeconds()) {
             throw new RejectedNotification(HttpStatus.UNAUTHORIZED, "notification timestamp is " + age + " s old");
         }
-        if (!PayCrypto.verify(wechatPayKey, pay.publicKeyId(), serial, PayCrypto.message(timestamp, nonce, body), signature)) {
+        if (!PayCrypto.verify(key, serial, serial, PayCrypto.message(timestamp, nonce, body), signature)) {
             throw new RejectedNotification(HttpStatus.UNAUTHORIZED, "signature verification failed");
         }
         JsonNode envelope = parse(body);
