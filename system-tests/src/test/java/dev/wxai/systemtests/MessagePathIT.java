@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.wxai.common.event.Topics;
+import dev.wxai.common.redis.Keys;
 import dev.wxai.testsupport.KafkaBroker;
+import dev.wxai.testsupport.TestRedis;
 import dev.wxai.testsupport.SandboxClient;
 import dev.wxai.testsupport.TopicSnapshot;
 import dev.wxai.testsupport.WechatRequests;
@@ -124,6 +126,30 @@ class MessagePathIT {
         assertThat(StreamSupport.stream(products.spliterator(), false).map(p -> p.path("sku").asString()))
                 .contains("COURSE-AI-101", "MEMBER-MONTH");
         assertThat(products.get(0).path("priceFen").isIntegralNumber()).isTrue();
+    }
+
+    @Test
+    void aMembershipBoughtThroughTheGatewayIsPaidAndLiftsTheUsersQuota() throws Exception {
+        String openid = WechatRequests.newOpenid();
+        HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(stack.gateway() + "/api/orders"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"openid\":\"" + openid + "\",\"sku\":\"MEMBER-MONTH\",\"channel\":\"JSAPI\"}")));
+        assertThat(created.statusCode()).isEqualTo(201);
+        String outTradeNo = JSON.readTree(created.body()).path("outTradeNo").asString();
+
+        // The sandbox pays; its notification comes in through the gateway's /pay/notify, as WeChat Pay's would.
+        HttpResponse<String> paid = send(HttpRequest.newBuilder(URI.create(stack.sandbox() + "/sandbox/pay/" + outTradeNo))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"copies\":2}")));
+        assertThat(JSON.readTree(paid.body()).path("statuses").valueStream().map(JsonNode::asInt)).containsOnly(204);
+
+        JsonNode order = JSON.readTree(send(HttpRequest.newBuilder(URI.create(stack.gateway() + "/api/orders/" + outTradeNo)).GET()).body());
+        assertThat(order.path("status").asString()).isEqualTo("PAID");
+        // Outbox → Kafka → worker: the membership becomes the user's entitlement.
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> TestRedis.template().hasKey(Keys.entitlement(openid)).block());
+        JsonNode stats = JSON.readTree(send(HttpRequest.newBuilder(URI.create(stack.gateway() + "/api/stats")).GET()).body());
+        assertThat(stats.path("ordersByStatus").path("PAID").asLong()).isPositive();
     }
 
     private static HttpResponse<String> postMessage(String openid, String msgId, String content, String token)

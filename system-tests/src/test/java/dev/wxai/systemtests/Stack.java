@@ -1,9 +1,11 @@
 package dev.wxai.systemtests;
 
 import dev.wxai.testsupport.KafkaBroker;
+import dev.wxai.testsupport.PayKeys;
 import dev.wxai.testsupport.ServiceProcess;
 import dev.wxai.testsupport.TestDatabase;
 import dev.wxai.testsupport.TestRedis;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,17 +42,29 @@ final class Stack implements AutoCloseable {
         int workerPort = ports[4];
         sandbox = "http://127.0.0.1:" + sandboxPort;
         gateway = "http://127.0.0.1:" + gatewayPort;
+        PayKeys keys = new PayKeys(Path.of("target", "stack-keys", database));
 
         services.add(ServiceProcess.start("sandbox", sandboxPort, "128m", Map.of(
                 "wxai.sandbox.app-id", appId,
                 "wxai.sandbox.app-secret", APP_SECRET,
                 "wxai.sandbox.deepseek-api-key", API_KEY,
-                "wxai.sandbox.model-latency", "100ms")));
-        services.add(ServiceProcess.start("order-service", orderPort, "256m", Map.of(
+                "wxai.sandbox.model-latency", "100ms",
+                "wxai.sandbox.pay.merchant-public-key", keys.merchantPublicPem.toString(),
+                "wxai.sandbox.pay.platform-private-key", keys.platformPrivatePem.toString())));
+        Map<String, String> order = new HashMap<>(Map.of(
                 "spring.r2dbc.url", TestDatabase.r2dbcUrl(database),
                 "spring.r2dbc.username", TestDatabase.user(),
                 "spring.r2dbc.password", TestDatabase.password(),
-                "spring.flyway.url", TestDatabase.jdbcUrl(database))));
+                "spring.flyway.url", TestDatabase.jdbcUrl(database),
+                "spring.data.redis.url", TestRedis.url(),
+                "spring.kafka.bootstrap-servers", kafka));
+        order.putAll(Map.of(
+                "wxai.pay.app-id", appId,
+                "wxai.pay.merchant-private-key", keys.merchantPrivatePem.toString(),
+                "wxai.pay.public-key", keys.platformPublicPem.toString(),
+                "wxai.pay.base-url", sandbox,
+                "wxai.pay.notify-url", gateway + "/pay/notify"));
+        services.add(ServiceProcess.start("order-service", orderPort, "256m", order));
         Map<String, String> ingress = new HashMap<>(Map.of(
                 "spring.kafka.bootstrap-servers", kafka,
                 "spring.data.redis.url", TestRedis.url(),

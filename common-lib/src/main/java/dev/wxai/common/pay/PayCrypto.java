@@ -20,11 +20,20 @@ public final class PayCrypto {
     }
 
     public static PrivateKey privateKey(String pemPath) {
-        return PemUtil.loadPrivateKeyFromPath(pemPath);
+        return PemUtil.loadPrivateKeyFromPath(readable(pemPath));
     }
 
     public static PublicKey publicKey(String pemPath) {
-        return PemUtil.loadPublicKeyFromPath(pemPath);
+        return PemUtil.loadPublicKeyFromPath(readable(pemPath));
+    }
+
+    /** Start-up fails with the path it could not read, not with the SDK's bare I/O error. */
+    private static String readable(String pemPath) {
+        if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(pemPath))) {
+            throw new IllegalStateException("the key file " + java.nio.file.Path.of(pemPath).toAbsolutePath()
+                    + " does not exist or cannot be read");
+        }
+        return pemPath;
     }
 
     /** The v3 message: every part followed by a newline. */
