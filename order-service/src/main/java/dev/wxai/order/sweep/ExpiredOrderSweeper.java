@@ -10,10 +10,7 @@ import dev.wxai.order.pay.WechatPayException;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -23,7 +20,7 @@ import reactor.core.publisher.Mono;
  * https://pay.weixin.qq.com/docs/merchant/apis/jsapi-payment/query-by-out-trade-no.html
  */
 @Component
-public class ExpiredOrderSweeper implements SmartLifecycle {
+public class ExpiredOrderSweeper {
 
     private static final Logger log = LoggerFactory.getLogger(ExpiredOrderSweeper.class);
 
@@ -32,7 +29,6 @@ public class ExpiredOrderSweeper implements SmartLifecycle {
     private final PaymentRecorder payments;
     private final OrderProperties properties;
     private final Clock clock;
-    private volatile Disposable loop;
 
     ExpiredOrderSweeper(OrderRepository orders, WechatPayClient wechatPay, PaymentRecorder payments,
                         OrderProperties properties, Clock clock) {
@@ -79,28 +75,6 @@ public class ExpiredOrderSweeper implements SmartLifecycle {
                     }
                     return new Result(closed ? 1 : 0, 0);
                 });
-    }
-
-    @Override
-    public void start() {
-        loop = Flux.interval(properties.sweepInterval())
-                .onBackpressureDrop()
-                .concatMap(tick -> sweepOnce().onErrorResume(error -> Mono.just(new Result(0, 0))), 1)
-                .subscribe();
-    }
-
-    @Override
-    public void stop() {
-        Disposable current = loop;
-        if (current != null) {
-            current.dispose();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        Disposable current = loop;
-        return current != null && !current.isDisposed();
     }
 
     /** @param closed orders this pass closed; @param rescued paid orders whose lost notification it made up for */
