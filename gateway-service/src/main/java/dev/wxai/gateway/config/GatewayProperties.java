@@ -1,0 +1,38 @@
+package dev.wxai.gateway.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * @param ingressUri     where {@code /wechat} goes ({@code WXAI_GATEWAY_INGRESSURI})
+ * @param orderUri       where {@code /api/**} and {@code /pay/notify} go ({@code WXAI_GATEWAY_ORDERURI})
+ * @param api            the token bucket per client IP for {@code /api/**}
+ * @param wechat         the token bucket per openid for {@code POST /wechat}
+ * @param trustedProxies addresses of the load balancers in front of the gateway: only when the direct peer is one of
+ *                       them is {@code X-Forwarded-For} believed (anyone else could write any address into it)
+ */
+@Validated
+@ConfigurationProperties("wxai.gateway")
+public record GatewayProperties(
+        @NotBlank String ingressUri,
+        @NotBlank String orderUri,
+        @NotNull @Valid Limit api,
+        @NotNull @Valid Limit wechat,
+        List<String> trustedProxies) {
+
+    public GatewayProperties {
+        trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+    }
+
+    /**
+     * Spring Cloud Gateway's Redis token bucket: {@code replenishRate} tokens a second up to {@code burstCapacity},
+     * each request costing {@code requestedTokens} (above 1 for rates under one request a second).
+     */
+    public record Limit(@Min(1) int replenishRate, @Min(1) long burstCapacity, @Min(1) int requestedTokens) {
+    }
+}

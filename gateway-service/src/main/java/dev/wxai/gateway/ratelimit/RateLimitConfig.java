@@ -1,0 +1,26 @@
+package dev.wxai.gateway.ratelimit;
+
+import dev.wxai.gateway.config.GatewayProperties;
+import org.springframework.cloud.gateway.filter.ratelimit.RedisRateLimiter;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+
+/** One Redis token bucket limiter per kind of caller; both run Spring Cloud Gateway's own Lua script. */
+@Configuration
+class RateLimitConfig {
+
+    /** Primary only because Spring Cloud Gateway's (unused) RequestRateLimiter filter factory wants one limiter. */
+    @Bean
+    @Primary
+    RedisRateLimiter apiRateLimiter(GatewayProperties properties) {
+        GatewayProperties.Limit limit = properties.api();
+        return new RedisRateLimiter(limit.replenishRate(), limit.burstCapacity(), limit.requestedTokens());
+    }
+
+    @Bean
+    RedisRateLimiter wechatRateLimiter(GatewayProperties properties) {
+        GatewayProperties.Limit limit = properties.wechat();
+        return new RedisRateLimiter(limit.replenishRate(), limit.burstCapacity(), limit.requestedTokens());
+    }
+}

@@ -1,0 +1,148 @@
+package dev.wxai.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wxai.testsupport.TestRedis;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The gateway's limits against the real Redis. Rates are per minute here (a token costs 60 of a one-a-second
+ * bucket), so that refills during a burst cannot blur the counts.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class RateLimitIT {
+
+    static final Upstream UPSTREAM = new Upstream();
+
+    @LocalServerPort
+    int port;
+
+    WebTestClient client;
+
+    @DynamicPropertySource
+    static void wiring(DynamicPropertyRegistry registry) {
+        registry.add("spring.data.redis.url", TestRedis::url);
+        registry.add("wxai.gateway.ingress-uri", UPSTREAM::uri);
+        registry.add("wxai.gateway.order-uri", UPSTREAM::uri);
+        registry.add("wxai.gateway.trusted-proxies", () -> "127.0.0.1");
+        // API: 20 requests per minute per address. WeChat: 3 messages per minute per openid.
+        registry.add("wxai.gateway.api.replenish-rate", () -> "1");
+        registry.add("wxai.gateway.api.burst-capacity", () -> "1200");
+        registry.add("wxai.gateway.api.requested-tokens", () -> "60");
+        registry.add("wxai.gateway.wechat.replenish-rate", () -> "1");
+        registry.add("wxai.gateway.wechat.burst-capacity", () -> "180");
+        registry.add("wxai.gateway.wechat.requested-tokens", () -> "60");
+    }
+
+    @AfterAll
+    static void stopUpstream() {
+        UPSTREAM.close();
+    }
+
+    @BeforeEach
+    void connect() {
+        client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
+    }
+
+    @Test
+    void aBurstOfThirtyFromOneAddressAdmitsExactlyTheBurstThen429WithHeaders() {
+        String address = randomAddress();
+        String path = "/api/products-" + UUID.randomUUID();
+        int admitted = 0;
+        int refused = 0;
+        for (int i = 0; i < 30; i++) {
+            int status = client.get().uri(path).header("X-Forwarded-For", address).exchange()
+                    .returnResult(String.class).getStatus().value();
+            if (status == 200) {
+                admitted++;
+            } else if (status == 429) {
+                refused++;
+            }
+        }
+
+        assertThat(admitted).isEqualTo(20);
+        assertThat(refused).isEqualTo(10);
+        assertThat(UPSTREAM.hits(path)).isEqualTo(20);
+        client.get().uri(path).header("X-Forwarded-For", address).exchange()
+                .expectStatus().isEqualTo(429)
+                .expectHeader().valueEquals("Retry-After", "1")
+                .expectHeader().valueEquals("X-RateLimit-Remaining", "0")
+                .expectHeader().exists("X-Request-Id")
+                .expectHeader().valueEquals("X-Content-Type-Options", "nosniff")
+                .expectBody().jsonPath("$.error").isEqualTo("rate_limited");
+        // Another client is not affected.
+        client.get().uri(path).header("X-Forwarded-For", randomAddress()).exchange().expectStatus().isOk();
+    }
+
+    @Test
+    void forwardedForIsIgnoredFromAnUntrustedPeer() {
+        // The trusted proxy (127.0.0.1) forwards for a client who claims to be a trusted proxy too: the rightmost
+        // untrusted address is the client, so writing addresses to the left does not buy a new bucket.
+        String client1 = randomAddress();
+        String path = "/api/spoof-" + UUID.randomUUID();
+        for (int i = 0; i < 20; i++) {
+            client.get().uri(path).header("X-Forwarded-For", randomAddress() + ", " + client1).exchange().expectStatus().isOk();
+        }
+        client.get().uri(path).header("X-Forwarded-For", randomAddress() + ", " + client1).exchange().expectStatus().isEqualTo(429);
+    }
+
+    @Test
+    void twoOpenidsBehindOneWechatAddressAreThrottledIndependentlyAndNeverSee429() {
+        String alice = "oAlice" + UUID.randomUUID().toString().replace("-", "");
+        String bob = "oBob" + UUID.randomUUID().toString().replace("-", "");
+
+        for (int i = 0; i < 3; i++) {
+            postWechat(alice).expectStatus().isOk().expectBody(String.class).isEqualTo("upstream:wechat");
+        }
+        // Alice is typing too fast: WeChat gets a valid "success" (no retry, no error page), the ingress nothing.
+        postWechat(alice).expectStatus().isOk().expectBody(String.class).isEqualTo("success");
+        postWechat(bob).expectStatus().isOk().expectBody(String.class).isEqualTo("upstream:wechat");
+    }
+
+    @Test
+    void paymentNotificationsAreNeverLimited() {
+        int before = UPSTREAM.hits("/pay/notify");
+        for (int i = 0; i < 40; i++) {
+            client.post().uri("/pay/notify").contentType(MediaType.APPLICATION_JSON).bodyValue("{}").exchange()
+                    .expectStatus().isOk();
+        }
+        assertThat(UPSTREAM.hits("/pay/notify") - before).isEqualTo(40);
+    }
+
+    @Test
+    void oversizedBodiesAreRefusedBeforeReachingTheUpstream() {
+        String path = "/api/orders-" + UUID.randomUUID();
+        client.post().uri(path).header("X-Forwarded-For", randomAddress()).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"x\":\"" + "a".repeat(32 * 1024) + "\"}")
+                .exchange().expectStatus().isEqualTo(413);
+        assertThat(UPSTREAM.hits(path)).isZero();
+    }
+
+    @Test
+    void methodsOutsideTheAllowListAreNotRouted() {
+        String path = "/api/products-" + UUID.randomUUID();
+        client.delete().uri(path).header("X-Forwarded-For", randomAddress()).exchange().expectStatus().isNotFound();
+        assertThat(UPSTREAM.hits(path)).isZero();
+    }
+
+    private WebTestClient.ResponseSpec postWechat(String openid) {
+        return client.post().uri("/wechat?signature=s&timestamp=1&nonce=2&openid=" + openid)
+                .header("X-Forwarded-For", "101.226.103.0")
+                .contentType(MediaType.TEXT_XML).bodyValue("<xml/>").exchange();
+    }
+
+    private static String randomAddress() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return "10." + random.nextInt(256) + "." + random.nextInt(256) + "." + random.nextInt(1, 255);
+    }
+}

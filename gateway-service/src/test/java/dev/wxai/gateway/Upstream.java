@@ -1,0 +1,42 @@
+package dev.wxai.gateway;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+
+/**
+ * Stands where the ingress and the order-service stand: answers every request 200 and counts what reached it, so
+ * that a test can tell what the gateway let through.
+ */
+final class Upstream implements AutoCloseable {
+
+    private final ConcurrentHashMap<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+    private final DisposableServer server;
+
+    Upstream() {
+        server = HttpServer.create().host("127.0.0.1").port(0)
+                .handle((request, response) -> request.receive().aggregate().asString().defaultIfEmpty("")
+                        .flatMap(body -> {
+                            hits.computeIfAbsent(request.path(), path -> new AtomicInteger()).incrementAndGet();
+                            return response.status(200).header("Content-Type", "text/plain")
+                                    .sendString(Mono.just("upstream:" + request.path())).then();
+                        }))
+                .bindNow();
+    }
+
+    String uri() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    int hits(String path) {
+        AtomicInteger count = hits.get(path.startsWith("/") ? path.substring(1) : path);
+        return count == null ? 0 : count.get();
+    }
+
+    @Override
+    public void close() {
+        server.disposeNow();
+    }
+}
