@@ -7,8 +7,8 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 
 /**
- * Stands where the ingress and the order-service stand: answers every request 200 and counts what reached it, so
- * that a test can tell what the gateway let through.
+ * Stands where the ingress and the order-service stand: answers requests 200 (paths with "flaky" fail twice first)
+ * and counts what reached it, so that a test can tell what the gateway let through.
  */
 final class Upstream implements AutoCloseable {
 
@@ -19,8 +19,10 @@ final class Upstream implements AutoCloseable {
         server = HttpServer.create().host("127.0.0.1").port(0)
                 .handle((request, response) -> request.receive().aggregate().asString().defaultIfEmpty("")
                         .flatMap(body -> {
-                            hits.computeIfAbsent(request.path(), path -> new AtomicInteger()).incrementAndGet();
-                            return response.status(200).header("Content-Type", "text/plain")
+                            int hit = hits.computeIfAbsent(request.path(), path -> new AtomicInteger()).incrementAndGet();
+                            // Paths with "flaky" fail their first two hits, like an upstream that is restarting.
+                            int status = request.path().contains("flaky") && hit <= 2 ? 500 : 200;
+                            return response.status(status).header("Content-Type", "text/plain")
                                     .sendString(Mono.just("upstream:" + request.path())).then();
                         }))
                 .bindNow();

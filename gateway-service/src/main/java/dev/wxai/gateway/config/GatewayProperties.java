@@ -15,6 +15,7 @@ import org.springframework.validation.annotation.Validated;
  * @param wechat         the token bucket per openid for {@code POST /wechat}
  * @param trustedProxies addresses of the load balancers in front of the gateway: only when the direct peer is one of
  *                       them is {@code X-Forwarded-For} believed (anyone else could write any address into it)
+ * @param webOrigins     browser origins allowed to call {@code /api/**} (CORS); none by default
  */
 @Validated
 @ConfigurationProperties("wxai.gateway")
@@ -23,10 +24,12 @@ public record GatewayProperties(
         @NotBlank String orderUri,
         @NotNull @Valid Limit api,
         @NotNull @Valid Limit wechat,
-        List<String> trustedProxies) {
+        List<String> trustedProxies,
+        List<String> webOrigins) {
 
     public GatewayProperties {
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+        webOrigins = webOrigins == null ? List.of() : List.copyOf(webOrigins);
     }
 
     /**

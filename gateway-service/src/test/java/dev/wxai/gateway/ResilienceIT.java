@@ -1,0 +1,116 @@
+package dev.wxai.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wxai.testsupport.ServiceProcess;
+import dev.wxai.testsupport.TestRedis;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** Upstreams that fail: fast fallbacks that never say success to WeChat, reads retried, writes not; CORS. */
+class ResilienceIT {
+
+    @Nested
+    @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+    class UpstreamsDown {
+
+        @LocalServerPort
+        int port;
+
+        WebTestClient client;
+
+        @DynamicPropertySource
+        static void wiring(DynamicPropertyRegistry registry) {
+            int nothingListens = ServiceProcess.freePorts(1)[0];
+            registry.add("spring.data.redis.url", TestRedis::url);
+            registry.add("wxai.gateway.ingress-uri", () -> "http://127.0.0.1:" + nothingListens);
+            registry.add("wxai.gateway.order-uri", () -> "http://127.0.0.1:" + nothingListens);
+        }
+
+        @BeforeEach
+        void connect() {
+            client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
+        }
+
+        @Test
+        void wechatGetsAFailureItRetriesNeverSuccess() {
+            client.post().uri("/wechat?signature=s&timestamp=1&nonce=2&openid=o" + UUID.randomUUID().toString().replace("-", ""))
+                    .contentType(MediaType.TEXT_XML).bodyValue("<xml/>").exchange()
+                    .expectStatus().isEqualTo(503)
+                    .expectBody(String.class).value(body -> assertThat(body).doesNotContain("success"));
+        }
+
+        @Test
+        void apiClientsAndWechatPayGet503InTheirFormats() {
+            client.get().uri("/api/products").header("X-Forwarded-For", "10.9.8.7").exchange()
+                    .expectStatus().isEqualTo(503).expectBody().jsonPath("$.error").isEqualTo("upstream_unavailable");
+            client.post().uri("/pay/notify").contentType(MediaType.APPLICATION_JSON).bodyValue("{}").exchange()
+                    .expectStatus().isEqualTo(503).expectBody().jsonPath("$.code").isEqualTo("FAIL");
+        }
+    }
+
+    @Nested
+    @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+    class FlakyUpstream {
+
+        static final Upstream UPSTREAM = new Upstream();
+
+        @LocalServerPort
+        int port;
+
+        WebTestClient client;
+
+        @DynamicPropertySource
+        static void wiring(DynamicPropertyRegistry registry) {
+            registry.add("spring.data.redis.url", TestRedis::url);
+            registry.add("wxai.gateway.ingress-uri", UPSTREAM::uri);
+            registry.add("wxai.gateway.order-uri", UPSTREAM::uri);
+            registry.add("wxai.gateway.web-origins", () -> "https://shop.example.com");
+        }
+
+        @AfterAll
+        static void stop() {
+            UPSTREAM.close();
+        }
+
+        @BeforeEach
+        void connect() {
+            client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
+        }
+
+        @Test
+        void aReadIsRetriedThroughTwoServerErrors() {
+            String path = "/api/flaky-" + UUID.randomUUID();
+            client.get().uri(path).header("X-Forwarded-For", "10.1.2.3").exchange().expectStatus().isOk();
+            assertThat(UPSTREAM.hits(path)).isEqualTo(3);
+        }
+
+        @Test
+        void aWriteIsNotRepeated() {
+            String path = "/api/flaky-" + UUID.randomUUID();
+            client.post().uri(path).header("X-Forwarded-For", "10.1.2.4").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("{}").exchange().expectStatus().isEqualTo(500);
+            assertThat(UPSTREAM.hits(path)).isEqualTo(1);
+        }
+
+        @Test
+        void corsAnswersOnlyTheConfiguredOrigins() {
+            client.options().uri("/api/products").header("Origin", "https://shop.example.com")
+                    .header("Access-Control-Request-Method", "POST").exchange()
+                    .expectStatus().isOk()
+                    .expectHeader().valueEquals("Access-Control-Allow-Origin", "https://shop.example.com");
+            client.options().uri("/api/products").header("Origin", "https://evil.example.net")
+                    .header("Access-Control-Request-Method", "POST").exchange()
+                    .expectStatus().isForbidden();
+        }
+    }
+}
