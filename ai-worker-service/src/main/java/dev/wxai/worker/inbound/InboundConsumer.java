@@ -56,10 +56,6 @@ class InboundConsumer implements SmartLifecycle {
         this.properties = properties;
     }
 
-    int inFlight() {
-        return inFlight.get();
-    }
-
     @Override
     public void start() {
         running = true;

@@ -33,7 +33,8 @@ class PayNotifier {
     private final WebClient http;
     private final SecureRandom random = new SecureRandom();
     private final PrivateKey platformKey;
-    private volatile PrivateKey forgerKey;
+    /** A key that is not WeChat Pay's, made once at start-up (RSA key generation must not run on an event loop). */
+    private final PrivateKey forgerKey = newForgerKey();
 
     PayNotifier(SandboxProperties properties, WebClient.Builder builder) {
         this.pay = properties.pay();
@@ -64,7 +65,7 @@ class PayNotifier {
     private Prepared prepare(String notifyUrl, String body, Options options) {
         long timestamp = System.currentTimeMillis() / 1000 - (options.stale() ? 600 : 0);
         String nonce = HexFormat.of().formatHex(random.generateSeed(16));
-        String signature = PayCrypto.sign(options.forged() ? forgerKey() : platformKey(), "",
+        String signature = PayCrypto.sign(options.forged() ? forgerKey : platformKey(), "",
                 PayCrypto.message(String.valueOf(timestamp), nonce, body));
         return new Prepared(notifyUrl, body, String.valueOf(timestamp), nonce, signature);
     }
@@ -112,17 +113,14 @@ class PayNotifier {
         return platformKey;
     }
 
-    private PrivateKey forgerKey() {
-        if (forgerKey == null) {
-            try {
-                KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-                generator.initialize(2048);
-                forgerKey = generator.generateKeyPair().getPrivate();
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+    private static PrivateKey newForgerKey() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair().getPrivate();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
-        return forgerKey;
     }
 
     /**

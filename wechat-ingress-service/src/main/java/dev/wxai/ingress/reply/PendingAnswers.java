@@ -54,8 +54,4 @@ public class PendingAnswers {
                 .flatMap(msgId -> redis.opsForValue().get(Keys.answer(msgId))
                         .flatMap(answer -> redis.delete(Keys.pending(openid)).then(firstPiece(openid, msgId, answer))));
     }
-
-    public Mono<Void> forget(String openid) {
-        return redis.delete(Keys.pending(openid)).then();
-    }
 }
