@@ -177,6 +177,27 @@ class PaymentsIT {
     }
 
     @Test
+    void aQueryAnswerWithoutWechatPaysSignatureRescuesNothing() {
+        String paid = createOrder(WechatRequests.newOpenid(), "COURSE-AI-101", "NATIVE").path("outTradeNo").asString();
+        pay(paid, Map.of("sendNotification", false));
+        expire(paid);
+        // Every WeChat Pay answer during this sweep is signed by someone else: "SUCCESS" from a man in the middle.
+        sandbox.post().uri("/sandbox/faults").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("target", "pay-response", "code", 0, "times", 100)).exchange().expectStatus().isOk();
+
+        ExpiredOrderSweeper.Result forged = sweeper.sweepOnce().block(Duration.ofSeconds(30));
+        sandbox.delete().uri("/sandbox/received").exchange().expectStatus().is2xxSuccessful();
+
+        assertThat(forged.rescued()).isZero();
+        assertThat(status(paid)).isEqualTo("CREATED");
+        assertThat(count("SELECT COUNT(*) AS n FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.out_trade_no = '" + paid + "'"))
+                .isZero();
+        // Once answers are WeChat Pay's own again, the same order is rescued.
+        assertThat(sweeper.sweepOnce().block(Duration.ofSeconds(30)).rescued()).isGreaterThanOrEqualTo(1);
+        assertThat(status(paid)).isEqualTo("PAID");
+    }
+
+    @Test
     void twoSweepsAtOnceCloseAnOrderOnce() {
         String outTradeNo = createOrder(WechatRequests.newOpenid(), "COURSE-AI-101", "NATIVE").path("outTradeNo").asString();
         expire(outTradeNo);

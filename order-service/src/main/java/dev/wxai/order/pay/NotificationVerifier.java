@@ -1,14 +1,7 @@
 package dev.wxai.order.pay;
 
-import com.wechat.pay.java.core.util.PemUtil;
 import dev.wxai.common.pay.PayCrypto;
-import dev.wxai.order.config.OrderProperties;
 import dev.wxai.order.config.PayProperties;
-import java.security.PublicKey;
-import java.security.cert.X509Certificate;
-import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -17,10 +10,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Proves a notification came from WeChat Pay before anything is believed: the key named by {@code Wechatpay-Serial}
- * must be ours (the WeChat Pay public key, or a configured platform certificate as the fallback), {@code Wechatpay-Timestamp} recent, the SHA256withRSA signature over
- * {@code timestamp\nnonce\nbody\n} valid, and the AES-256-GCM resource must open with the APIv3 key.
- * https://pay.weixin.qq.com/docs/merchant/development/interface-rules/signature-verification.html
+ * Proves a notification came from WeChat Pay before anything is believed: the signature headers must check out
+ * ({@link WechatPaySignatures}: known key, recent timestamp, valid signature) and the AES-256-GCM resource must open
+ * with the APIv3 key.
  */
 @Component
 class NotificationVerifier {
@@ -28,43 +20,17 @@ class NotificationVerifier {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final PayProperties pay;
-    private final OrderProperties orders;
-    /** Verification keys by the id WeChat Pay names in Wechatpay-Serial: the public key, then platform certificates. */
-    private final Map<String, PublicKey> keys = new HashMap<>();
-    private final Clock clock;
+    private final WechatPaySignatures signatures;
 
-    NotificationVerifier(PayProperties pay, OrderProperties orders, Clock clock) {
+    NotificationVerifier(PayProperties pay, WechatPaySignatures signatures) {
         this.pay = pay;
-        this.orders = orders;
-        this.clock = clock;
-        keys.put(pay.publicKeyId(), PayCrypto.publicKey(pay.publicKey()));
-        for (String path : pay.platformCertificates()) {
-            X509Certificate certificate = PemUtil.loadX509FromPath(path);
-            keys.put(PemUtil.getSerialNumber(certificate), certificate.getPublicKey());
-        }
+        this.signatures = signatures;
     }
 
     Notification open(HttpHeaders headers, String body) {
-        String serial = require(headers, "Wechatpay-Serial");
-        String timestamp = require(headers, "Wechatpay-Timestamp");
-        String nonce = require(headers, "Wechatpay-Nonce");
-        String signature = require(headers, "Wechatpay-Signature");
-        PublicKey key = keys.get(serial);
-        if (key == null) {
-            throw new RejectedNotification(HttpStatus.UNAUTHORIZED, "unknown Wechatpay-Serial " + serial);
-        }
-        long age;
-        try {
-            age = Math.abs(clock.millis() / 1000 - Long.parseLong(timestamp));
-        } catch (NumberFormatException e) {
-            throw new RejectedNotification(HttpStatus.BAD_REQUEST, "Wechatpay-Timestamp is not a number");
-        }
-        if (age > orders.notifyMaxAge().toSeconds()) {
-            throw new RejectedNotification(HttpStatus.UNAUTHORIZED, "notification timestamp is " + age + " s old");
-        }
-        if (!PayCrypto.verify(key, serial, serial, PayCrypto.message(timestamp, nonce, body), signature)) {
-            throw new RejectedNotification(HttpStatus.UNAUTHORIZED, "signature verification failed");
-        }
+        signatures.problem(headers, body).ifPresent(problem -> {
+            throw new RejectedNotification(HttpStatus.UNAUTHORIZED, problem);
+        });
         JsonNode envelope = parse(body);
         JsonNode resource = envelope.path("resource");
         if (!"AEAD_AES_256_GCM".equals(resource.path("algorithm").asString())) {
@@ -79,14 +45,6 @@ class NotificationVerifier {
         }
         return new Notification(envelope.path("id").asString(), envelope.path("event_type").asString(), parse(plaintext),
                 plaintext);
-    }
-
-    private static String require(HttpHeaders headers, String name) {
-        String value = headers.getFirst(name);
-        if (value == null || value.isBlank()) {
-            throw new RejectedNotification(HttpStatus.UNAUTHORIZED, name + " is missing");
-        }
-        return value;
     }
 
     private static JsonNode parse(String json) {

@@ -25,6 +25,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * WeChat Pay API v3 over WebClient (the SDK's own HTTP client blocks), every request signed with the merchant
  * private key: {@code Authorization: WECHATPAY2-SHA256-RSA2048 …} over {@code METHOD\nPATH?QUERY\nTIMESTAMP\nNONCE\nBODY\n}.
+ * Every successful answer must carry WeChat Pay's own signature ({@link WechatPaySignatures}); one that does not is
+ * treated as a failed call, so a forged "SUCCESS" on the way back can never mark an order paid. Error answers are
+ * not verified (the SDK does not either): they only ever lead to a retry or a re-query, never to a state change.
  * https://pay.weixin.qq.com/docs/merchant/apis/jsapi-payment/direct-jsons/jsapi-prepay.html
  */
 @Component
@@ -39,13 +42,15 @@ public class WechatPayClient {
     private final PayProperties properties;
     private final PrivateKey merchantKey;
     private final Clock clock;
+    private final WechatPaySignatures signatures;
     private final SecureRandom random = new SecureRandom();
 
-    WechatPayClient(WebClient.Builder builder, PayProperties properties, Clock clock) {
+    WechatPayClient(WebClient.Builder builder, PayProperties properties, Clock clock, WechatPaySignatures signatures) {
         this.webClient = builder.clone().baseUrl(properties.baseUrl()).build();
         this.properties = properties;
         this.merchantKey = PayCrypto.privateKey(properties.merchantPrivateKey());
         this.clock = clock;
+        this.signatures = signatures;
     }
 
     public Mono<String> jsapiPrepay(String outTradeNo, String description, long amountFen, Instant expiresAt, String openid) {
@@ -122,19 +127,32 @@ public class WechatPayClient {
             WebClient.RequestHeadersSpec<?> ready = body == null
                     ? request
                     : request.contentType(MediaType.APPLICATION_JSON).bodyValue(json);
-            return ready.exchangeToMono(WechatPayClient::read);
+            return ready.exchangeToMono(this::read);
         }).timeout(TIMEOUT);
     }
 
-    private static Mono<JsonNode> read(ClientResponse response) {
+    private Mono<JsonNode> read(ClientResponse response) {
         return response.bodyToMono(String.class).defaultIfEmpty("").map(text -> {
-            JsonNode node = text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
+            int status = response.statusCode().value();
+            if (response.statusCode().is2xxSuccessful()) {
+                signatures.problem(response.headers().asHttpHeaders(), text).ifPresent(problem -> {
+                    throw new WechatPayException(status, WechatPayException.UNTRUSTED_RESPONSE, problem);
+                });
+            }
+            JsonNode node = text.isBlank() ? JSON.createObjectNode() : readJson(status, text);
             if (!response.statusCode().is2xxSuccessful()) {
-                throw new WechatPayException(response.statusCode().value(), node.path("code").asString("UNKNOWN"),
-                        node.path("message").asString(text));
+                throw new WechatPayException(status, node.path("code").asString("UNKNOWN"), node.path("message").asString(text));
             }
             return node;
         });
+    }
+
+    private static JsonNode readJson(int status, String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (tools.jackson.core.JacksonException e) {
+            throw new WechatPayException(status, "UNREADABLE_RESPONSE", "answer is not JSON");
+        }
     }
 
     private String nonce() {

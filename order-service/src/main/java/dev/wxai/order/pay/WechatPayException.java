@@ -3,6 +3,9 @@ package dev.wxai.order.pay;
 /** WeChat Pay refused a request: {@code status} is the HTTP status, {@code code} WeChat Pay's error code. */
 public class WechatPayException extends RuntimeException {
 
+    /** Our code, not WeChat Pay's: a successful-looking answer whose signature did not verify. */
+    public static final String UNTRUSTED_RESPONSE = "UNTRUSTED_RESPONSE";
+
     private final int status;
     private final String code;
 

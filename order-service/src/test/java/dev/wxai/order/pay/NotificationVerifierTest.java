@@ -60,7 +60,7 @@ class NotificationVerifierTest {
                 "PUB_KEY_ID_UNIT", keys.platformPublicPem.toString(), "http://unused", "http://unused", certificates);
         OrderProperties orders = new OrderProperties(Duration.ofMinutes(30), Duration.ofMinutes(5), Duration.ofMinutes(1), 10,
                 Duration.ofSeconds(1), 10);
-        return new NotificationVerifier(pay, orders, Clock.systemUTC());
+        return new NotificationVerifier(pay, new WechatPaySignatures(pay, orders, Clock.systemUTC()));
     }
 
     private static String body() {
@@ -70,7 +70,11 @@ class NotificationVerifierTest {
     }
 
     private static HttpHeaders signed(PrivateKey key, String serial, String body) {
-        String timestamp = String.valueOf(System.currentTimeMillis() / 1000);
+        return signed(key, serial, body, System.currentTimeMillis() / 1000);
+    }
+
+    private static HttpHeaders signed(PrivateKey key, String serial, String body, long epochSecond) {
+        String timestamp = String.valueOf(epochSecond);
         HttpHeaders headers = new HttpHeaders();
         headers.set("Wechatpay-Serial", serial);
         headers.set("Wechatpay-Timestamp", timestamp);
@@ -105,5 +109,30 @@ class NotificationVerifierTest {
         assertThatThrownBy(() -> verifier(List.of()).open(signed(certificateKey, certificateSerial, body), body))
                 .isInstanceOf(RejectedNotification.class)
                 .hasMessageContaining("unknown Wechatpay-Serial");
+    }
+
+    @Test
+    void staleProbingAndIncompleteSignaturesAreRefusedWithTheReason() {
+        String body = body();
+        NotificationVerifier verifier = verifier(List.of());
+        long now = System.currentTimeMillis() / 1000;
+
+        assertThat(verifier.open(signed(keys.platform.getPrivate(), "PUB_KEY_ID_UNIT", body, now - 290), body).id()).isEqualTo("EV-1");
+        assertThatThrownBy(() -> verifier.open(signed(keys.platform.getPrivate(), "PUB_KEY_ID_UNIT", body, now - 310), body))
+                .isInstanceOf(RejectedNotification.class).hasMessageContaining("s away from now");
+        assertThatThrownBy(() -> verifier.open(signed(keys.platform.getPrivate(), "PUB_KEY_ID_UNIT", body, now + 310), body))
+                .isInstanceOf(RejectedNotification.class).hasMessageContaining("s away from now");
+        // WeChat Pay's own probe: a signature that must fail, to check that merchants verify at all.
+        HttpHeaders probe = signed(keys.platform.getPrivate(), "PUB_KEY_ID_UNIT", body);
+        probe.set("Wechatpay-Signature", "WECHATPAY/SIGNTEST/" + probe.getFirst("Wechatpay-Signature"));
+        assertThatThrownBy(() -> verifier.open(probe, body)).isInstanceOf(RejectedNotification.class)
+                .hasMessageContaining("signature verification failed");
+        HttpHeaders noNonce = signed(keys.platform.getPrivate(), "PUB_KEY_ID_UNIT", body);
+        noNonce.remove("Wechatpay-Nonce");
+        assertThatThrownBy(() -> verifier.open(noNonce, body)).isInstanceOf(RejectedNotification.class)
+                .hasMessageContaining("Wechatpay-Nonce is missing");
+        // One changed byte of the body breaks the signature.
+        assertThatThrownBy(() -> verifier.open(signed(keys.platform.getPrivate(), "PUB_KEY_ID_UNIT", body), body.replace("EV-1", "EV-2")))
+                .isInstanceOf(RejectedNotification.class).hasMessageContaining("signature verification failed");
     }
 }

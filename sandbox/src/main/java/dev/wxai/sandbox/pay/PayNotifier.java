@@ -2,8 +2,6 @@ package dev.wxai.sandbox.pay;
 
 import dev.wxai.common.pay.PayCrypto;
 import dev.wxai.sandbox.SandboxProperties;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -21,7 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Sends notifications the way WeChat Pay does: the resource sealed with AES-256-GCM under the APIv3 key, the body
- * signed with the platform private key ({@code timestamp\nnonce\nbody\n}), the key's id in Wechatpay-Serial.
+ * signed by the {@link PlatformSigner}.
  * Can also send them forged (signed by another key), stale, or many copies at once.
  */
 @Component
@@ -32,16 +30,12 @@ class PayNotifier {
     private final SandboxProperties.Pay pay;
     private final WebClient http;
     private final SecureRandom random = new SecureRandom();
-    private final PrivateKey platformKey;
-    /** A key that is not WeChat Pay's, made once at start-up (RSA key generation must not run on an event loop). */
-    private final PrivateKey forgerKey = newForgerKey();
+    private final PlatformSigner signer;
 
-    PayNotifier(SandboxProperties properties, WebClient.Builder builder) {
+    PayNotifier(SandboxProperties properties, WebClient.Builder builder, PlatformSigner signer) {
         this.pay = properties.pay();
         this.http = builder.build();
-        // Read once at start-up, not on an event-loop thread later; absent keys only disable WeChat Pay.
-        this.platformKey = pay == null || !java.nio.file.Files.isReadable(java.nio.file.Path.of(pay.platformPrivateKey()))
-                ? null : PayCrypto.privateKey(pay.platformPrivateKey());
+        this.signer = signer;
     }
 
     /** Sends {@code copies} copies at once; the statuses our service answered, in order of sending. */
@@ -63,27 +57,19 @@ class PayNotifier {
     }
 
     private Prepared prepare(String notifyUrl, String body, Options options) {
-        long timestamp = System.currentTimeMillis() / 1000 - (options.stale() ? 600 : 0);
-        String nonce = HexFormat.of().formatHex(random.generateSeed(16));
-        String signature = PayCrypto.sign(options.forged() ? forgerKey : platformKey(), "",
-                PayCrypto.message(String.valueOf(timestamp), nonce, body));
-        return new Prepared(notifyUrl, body, String.valueOf(timestamp), nonce, signature);
+        return new Prepared(notifyUrl, body, signer.sign(body, options.forged(), options.stale()));
     }
 
     Mono<Integer> deliver(Prepared notification) {
         return http.post().uri(notification.url())
                 .contentType(MediaType.APPLICATION_JSON)
-                .header("Wechatpay-Timestamp", notification.timestamp())
-                .header("Wechatpay-Nonce", notification.nonce())
-                .header("Wechatpay-Serial", pay.publicKeyId())
-                .header("Wechatpay-Signature", notification.signature())
-                .header("Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048")
+                .headers(notification.signature()::writeTo)
                 .bodyValue(notification.body())
                 .exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value()))
                 .onErrorReturn(-1);
     }
 
-    record Prepared(String url, String body, String timestamp, String nonce, String signature) {
+    record Prepared(String url, String body, PlatformSigner.Signature signature) {
     }
 
     private String envelope(String eventType, String originalType, Map<String, Object> resource) {
@@ -104,23 +90,6 @@ class PayNotifier {
         envelope.put("summary", eventType.startsWith("REFUND") ? "退款成功" : "支付成功");
         envelope.put("resource", sealed);
         return JSON.writeValueAsString(envelope);
-    }
-
-    private PrivateKey platformKey() {
-        if (platformKey == null) {
-            throw new IllegalStateException("no WeChat Pay platform private key: set wxai.sandbox.pay.platform-private-key");
-        }
-        return platformKey;
-    }
-
-    private static PrivateKey newForgerKey() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            return generator.generateKeyPair().getPrivate();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.wxai.sandbox.pay;
 import dev.wxai.common.pay.PayAuthorization;
 import dev.wxai.common.pay.PayCrypto;
 import dev.wxai.sandbox.SandboxProperties;
+import dev.wxai.sandbox.control.Faults;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
@@ -15,6 +16,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -30,7 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * WeChat Pay API v3 as the sandbox plays it: every request's signature is checked with the merchant's public key
- * (401 SIGN_ERROR otherwise), bodies are validated like the real API (400 PARAM_ERROR), and an order can be "paid"
+ * (401 SIGN_ERROR otherwise), bodies are validated like the real API (400 PARAM_ERROR), every answer is signed by
+ * the {@link PlatformSigner} as WeChat Pay signs its own, and an order can be "paid"
  * through {@code POST /sandbox/pay/{outTradeNo}}, which sends the signed, encrypted notification.
  */
 @RestController
@@ -43,17 +47,22 @@ class WechatPayController {
     private final PublicKey merchantKey;
     private final PayLedger ledger;
     private final PayNotifier notifier;
+    private final PlatformSigner signer;
+    private final Faults faults;
 
-    WechatPayController(SandboxProperties properties, PayLedger ledger, PayNotifier notifier) {
+    WechatPayController(SandboxProperties properties, PayLedger ledger, PayNotifier notifier, PlatformSigner signer,
+                        Faults faults) {
         this.pay = properties.pay();
         this.merchantKey = pay == null || !Files.isReadable(Path.of(pay.merchantPublicKey()))
                 ? null : PayCrypto.publicKey(pay.merchantPublicKey());
         this.ledger = ledger;
         this.notifier = notifier;
+        this.signer = signer;
+        this.faults = faults;
     }
 
     @PostMapping({"/v3/pay/transactions/jsapi", "/v3/pay/transactions/native"})
-    ResponseEntity<Map<String, Object>> prepay(ServerHttpRequest request, @RequestHeader(name = "Authorization", required = false) String authorization,
+    ResponseEntity<String> prepay(ServerHttpRequest request, @RequestHeader(name = "Authorization", required = false) String authorization,
                                                @RequestBody String body) {
         return verified(request, authorization, body).orElseGet(() -> {
             JsonNode json = parse(body);
@@ -62,46 +71,46 @@ class WechatPayController {
             long total = json.path("amount").path("total").asLong(0);
             String openid = json.path("payer").path("openid").asString("");
             if (!OUT_TRADE_NO.matcher(outTradeNo).matches()) {
-                return error(400, "PARAM_ERROR", "out_trade_no 格式错误");
+                return failure(400, "PARAM_ERROR", "out_trade_no 格式错误");
             }
             if (total <= 0 || !pay.mchId().equals(json.path("mchid").asString()) || json.path("notify_url").asString("").isBlank()
                     || json.path("appid").asString("").isBlank() || (jsapi && openid.isBlank())) {
-                return error(400, "PARAM_ERROR", "参数错误");
+                return failure(400, "PARAM_ERROR", "参数错误");
             }
             PayLedger.Transaction transaction = ledger.open(new PayLedger.Transaction(outTradeNo, json.path("appid").asString(),
                     pay.mchId(), json.path("description").asString(""), total, openid, json.path("notify_url").asString(),
                     jsapi ? "JSAPI" : "NATIVE", "wx" + UUID.randomUUID().toString().replace("-", "")));
-            return ResponseEntity.ok(jsapi
+            return answer(200, jsapi
                     ? Map.of("prepay_id", transaction.prepayId)
                     : Map.of("code_url", "weixin://wxpay/bizpayurl?pr=" + transaction.prepayId.substring(2, 12)));
         });
     }
 
     @GetMapping("/v3/pay/transactions/out-trade-no/{outTradeNo}")
-    ResponseEntity<Map<String, Object>> query(ServerHttpRequest request, @RequestHeader(name = "Authorization", required = false) String authorization,
+    ResponseEntity<String> query(ServerHttpRequest request, @RequestHeader(name = "Authorization", required = false) String authorization,
                                               @PathVariable String outTradeNo) {
         return verified(request, authorization, "").orElseGet(() -> ledger.find(outTradeNo)
-                .map(transaction -> ResponseEntity.ok(transactionJson(transaction)))
-                .orElseGet(() -> error(404, "ORDER_NOT_EXIST", "订单不存在")));
+                .map(transaction -> answer(200, transactionJson(transaction)))
+                .orElseGet(() -> failure(404, "ORDER_NOT_EXIST", "订单不存在")));
     }
 
     @PostMapping("/v3/pay/transactions/out-trade-no/{outTradeNo}/close")
-    ResponseEntity<Map<String, Object>> close(ServerHttpRequest request, @RequestHeader(name = "Authorization", required = false) String authorization,
+    ResponseEntity<String> close(ServerHttpRequest request, @RequestHeader(name = "Authorization", required = false) String authorization,
                                               @PathVariable String outTradeNo, @RequestBody String body) {
         return verified(request, authorization, body).orElseGet(() -> ledger.find(outTradeNo).map(transaction -> {
             if ("SUCCESS".equals(transaction.state)) {
-                return error(400, "ORDERPAID", "订单已支付");
+                return failure(400, "ORDERPAID", "订单已支付");
             }
             transaction.state = "CLOSED";
-            return ResponseEntity.noContent().<Map<String, Object>>build();
-        }).orElseGet(() -> error(404, "ORDER_NOT_EXIST", "订单不存在")));
+            return answer(204, null);
+        }).orElseGet(() -> failure(404, "ORDER_NOT_EXIST", "订单不存在")));
     }
 
     @PostMapping("/v3/refund/domestic/refunds")
-    Mono<ResponseEntity<Map<String, Object>>> refund(ServerHttpRequest request,
+    Mono<ResponseEntity<String>> refund(ServerHttpRequest request,
                                                      @RequestHeader(name = "Authorization", required = false) String authorization,
                                                      @RequestBody String body) {
-        Optional<ResponseEntity<Map<String, Object>>> refused = verified(request, authorization, body);
+        Optional<ResponseEntity<String>> refused = verified(request, authorization, body);
         if (refused.isPresent()) {
             return Mono.just(refused.get());
         }
@@ -109,7 +118,7 @@ class WechatPayController {
         Optional<PayLedger.Transaction> paid = ledger.find(json.path("out_trade_no").asString(""))
                 .filter(transaction -> "SUCCESS".equals(transaction.state));
         if (paid.isEmpty()) {
-            return Mono.just(error(404, "RESOURCE_NOT_EXISTS", "订单不存在或未支付"));
+            return Mono.just(failure(404, "RESOURCE_NOT_EXISTS", "订单不存在或未支付"));
         }
         PayLedger.Transaction transaction = paid.get();
         transaction.state = "REFUND";
@@ -127,7 +136,7 @@ class WechatPayController {
         // The refund completes asynchronously, as in production: the answer says PROCESSING, a notification follows.
         notifier.send(json.path("notify_url").asString(transaction.notifyUrl), "REFUND.SUCCESS", "refund", refund,
                 new PayNotifier.Options(1, false, false)).subscribe();
-        return Mono.just(ResponseEntity.ok(Map.of("refund_id", refundId, "out_refund_no", json.path("out_refund_no").asString(),
+        return Mono.just(answer(200, Map.of("refund_id", refundId, "out_refund_no", json.path("out_refund_no").asString(),
                 "out_trade_no", transaction.outTradeNo, "status", "PROCESSING")));
     }
 
@@ -257,20 +266,20 @@ class WechatPayController {
     }
 
     /** Empty when the request is signed by the merchant; otherwise the 401 WeChat Pay sends. */
-    private Optional<ResponseEntity<Map<String, Object>>> verified(ServerHttpRequest request, String authorization, String body) {
+    private Optional<ResponseEntity<String>> verified(ServerHttpRequest request, String authorization, String body) {
         if (merchantKey == null) {
-            return Optional.of(error(500, "SYSTEM_ERROR", "sandbox has no merchant public key configured"));
+            return Optional.of(failure(500, "SYSTEM_ERROR", "sandbox has no merchant public key configured"));
         }
         PayAuthorization auth = PayAuthorization.parse(authorization);
         if (auth == null || !pay.mchId().equals(auth.mchid())) {
-            return Optional.of(error(401, "SIGN_ERROR", "Authorization 头缺失或格式错误"));
+            return Optional.of(failure(401, "SIGN_ERROR", "Authorization 头缺失或格式错误"));
         }
         String query = request.getURI().getRawQuery();
         String pathAndQuery = request.getURI().getRawPath() + (query == null ? "" : "?" + query);
         String message = PayAuthorization.signedMessage(request.getMethod().name(), pathAndQuery, auth.timestamp(),
                 auth.nonce(), body == null ? "" : body);
         if (!PayCrypto.verify(merchantKey, auth.serialNo(), auth.serialNo(), message, auth.signature())) {
-            return Optional.of(error(401, "SIGN_ERROR", "签名错误"));
+            return Optional.of(failure(401, "SIGN_ERROR", "签名错误"));
         }
         return Optional.empty();
     }
@@ -281,6 +290,26 @@ class WechatPayController {
         } catch (JacksonException e) {
             return JSON.createObjectNode();
         }
+    }
+
+    /**
+     * An answer of the API, signed like WeChat Pay's (errors included). A queued {@code pay-response} fault makes the
+     * next one carry a forged signature, as a man in the middle would.
+     */
+    private ResponseEntity<String> answer(int status, Map<String, Object> body) {
+        String json = body == null ? "" : JSON.writeValueAsString(body);
+        boolean forged = faults.next("pay-response").isPresent();
+        HttpHeaders headers = new HttpHeaders();
+        signer.sign(json, forged, false).writeTo(headers);
+        headers.set("Request-ID", UUID.randomUUID().toString());
+        if (body != null) {
+            headers.setContentType(MediaType.APPLICATION_JSON);
+        }
+        return ResponseEntity.status(status).headers(headers).body(body == null ? null : json);
+    }
+
+    private ResponseEntity<String> failure(int status, String code, String message) {
+        return answer(status, Map.of("code", code, "message", message));
     }
 
     private static ResponseEntity<Map<String, Object>> error(int status, String code, String message) {
