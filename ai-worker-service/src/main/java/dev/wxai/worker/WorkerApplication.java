@@ -1,5 +1,6 @@
 package dev.wxai.worker;
 
+import dev.wxai.common.runtime.EventLoops;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -9,6 +10,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class WorkerApplication {
 
     public static void main(String[] args) {
+        EventLoops.onePerCore();
         SpringApplication.run(WorkerApplication.class, args);
     }
 }

@@ -32,8 +32,8 @@ class RateLimitIT {
     @DynamicPropertySource
     static void wiring(DynamicPropertyRegistry registry) {
         registry.add("spring.data.redis.url", TestRedis::url);
-        registry.add("wxai.gateway.ingress-uri", UPSTREAM::uri);
-        registry.add("wxai.gateway.order-uri", UPSTREAM::uri);
+        registry.add("wxai.gateway.ingress-uris", UPSTREAM::uri);
+        registry.add("wxai.gateway.order-uris", UPSTREAM::uri);
         registry.add("wxai.gateway.trusted-proxies", () -> "127.0.0.1");
         // API: 20 requests per minute per address. WeChat: 3 messages per minute per openid.
         registry.add("wxai.gateway.api.replenish-rate", () -> "1");

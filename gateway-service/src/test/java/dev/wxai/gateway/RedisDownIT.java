@@ -27,8 +27,8 @@ class RedisDownIT {
     @DynamicPropertySource
     static void wiring(DynamicPropertyRegistry registry) {
         registry.add("spring.data.redis.url", () -> "redis://127.0.0.1:1");
-        registry.add("wxai.gateway.ingress-uri", UPSTREAM::uri);
-        registry.add("wxai.gateway.order-uri", UPSTREAM::uri);
+        registry.add("wxai.gateway.ingress-uris", UPSTREAM::uri);
+        registry.add("wxai.gateway.order-uris", UPSTREAM::uri);
         // One request a minute: without Redis, every one of the five would be refused if it were enforced.
         registry.add("wxai.gateway.api.replenish-rate", () -> "1");
         registry.add("wxai.gateway.api.burst-capacity", () -> "60");

@@ -32,8 +32,8 @@ class ResilienceIT {
         static void wiring(DynamicPropertyRegistry registry) {
             int nothingListens = ServiceProcess.freePorts(1)[0];
             registry.add("spring.data.redis.url", TestRedis::url);
-            registry.add("wxai.gateway.ingress-uri", () -> "http://127.0.0.1:" + nothingListens);
-            registry.add("wxai.gateway.order-uri", () -> "http://127.0.0.1:" + nothingListens);
+            registry.add("wxai.gateway.ingress-uris", () -> "http://127.0.0.1:" + nothingListens);
+            registry.add("wxai.gateway.order-uris", () -> "http://127.0.0.1:" + nothingListens);
         }
 
         @BeforeEach
@@ -72,8 +72,8 @@ class ResilienceIT {
         @DynamicPropertySource
         static void wiring(DynamicPropertyRegistry registry) {
             registry.add("spring.data.redis.url", TestRedis::url);
-            registry.add("wxai.gateway.ingress-uri", UPSTREAM::uri);
-            registry.add("wxai.gateway.order-uri", UPSTREAM::uri);
+            registry.add("wxai.gateway.ingress-uris", UPSTREAM::uri);
+            registry.add("wxai.gateway.order-uris", UPSTREAM::uri);
             registry.add("wxai.gateway.web-origins", () -> "https://shop.example.com");
         }
 

@@ -14,6 +14,8 @@ final class Upstream implements AutoCloseable {
 
     private final ConcurrentHashMap<String, AtomicInteger> hits = new ConcurrentHashMap<>();
     private final DisposableServer server;
+    /** Like a service shutting down: readiness and everything else answer 503. */
+    private volatile boolean unready;
 
     Upstream() {
         server = HttpServer.create().host("127.0.0.1").port(0)
@@ -21,11 +23,15 @@ final class Upstream implements AutoCloseable {
                         .flatMap(body -> {
                             int hit = hits.computeIfAbsent(request.path(), path -> new AtomicInteger()).incrementAndGet();
                             // Paths with "flaky" fail their first two hits, like an upstream that is restarting.
-                            int status = request.path().contains("flaky") && hit <= 2 ? 500 : 200;
+                            int status = unready ? 503 : request.path().contains("flaky") && hit <= 2 ? 500 : 200;
                             return response.status(status).header("Content-Type", "text/plain")
                                     .sendString(Mono.just("upstream:" + request.path())).then();
                         }))
                 .bindNow();
+    }
+
+    void markUnready() {
+        unready = true;
     }
 
     String uri() {
@@ -40,5 +46,6 @@ final class Upstream implements AutoCloseable {
     @Override
     public void close() {
         server.disposeNow();
+
     }
 }

@@ -1,5 +1,6 @@
 package dev.wxai.sandbox;
 
+import dev.wxai.common.runtime.EventLoops;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -10,6 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class SandboxApplication {
 
     public static void main(String[] args) {
+        EventLoops.onePerCore();
         SpringApplication.run(SandboxApplication.class, args);
     }
 }

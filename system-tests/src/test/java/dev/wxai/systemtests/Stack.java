@@ -82,8 +82,8 @@ final class Stack implements AutoCloseable {
                 "wxai.deepseek.api-key", API_KEY)));
         services.add(ServiceProcess.start("gateway-service", gatewayPort, "256m", Map.of(
                 "spring.data.redis.url", TestRedis.url(),
-                "wxai.gateway.ingress-uri", "http://127.0.0.1:" + ingressPort,
-                "wxai.gateway.order-uri", "http://127.0.0.1:" + orderPort)));
+                "wxai.gateway.ingress-uris", "http://127.0.0.1:" + ingressPort,
+                "wxai.gateway.order-uris", "http://127.0.0.1:" + orderPort)));
         try {
             services.forEach(service -> service.awaitHealthy(START_TIMEOUT));
         } catch (RuntimeException e) {

@@ -2,15 +2,18 @@ package dev.wxai.gateway.config;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import java.net.URI;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * @param ingressUri     where {@code /wechat} goes ({@code WXAI_GATEWAY_INGRESSURI})
- * @param orderUri       where {@code /api/**} and {@code /pay/notify} go ({@code WXAI_GATEWAY_ORDERURI})
+ * @param ingressUris    the ingress instances {@code /wechat} is shared between ({@code WXAI_GATEWAY_INGRESSURIS},
+ *                       comma-separated; one Kubernetes Service address is one instance)
+ * @param orderUris      the order-service instances for {@code /api/**} and {@code /pay/notify}
+ *                       ({@code WXAI_GATEWAY_ORDERURIS})
  * @param api            the token bucket per client IP for {@code /api/**}
  * @param wechat         the token bucket per openid for {@code POST /wechat}
  * @param trustedProxies addresses of the load balancers in front of the gateway: only when the direct peer is one of
@@ -20,14 +23,16 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("wxai.gateway")
 public record GatewayProperties(
-        @NotBlank String ingressUri,
-        @NotBlank String orderUri,
+        @NotEmpty(message = "set WXAI_GATEWAY_INGRESSURIS") List<URI> ingressUris,
+        @NotEmpty(message = "set WXAI_GATEWAY_ORDERURIS") List<URI> orderUris,
         @NotNull @Valid Limit api,
         @NotNull @Valid Limit wechat,
         List<String> trustedProxies,
         List<String> webOrigins) {
 
     public GatewayProperties {
+        ingressUris = ingressUris == null ? List.of() : List.copyOf(ingressUris);
+        orderUris = orderUris == null ? List.of() : List.copyOf(orderUris);
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
         webOrigins = webOrigins == null ? List.of() : List.copyOf(webOrigins);
     }

@@ -10,6 +10,12 @@ import org.springframework.context.annotation.Primary;
 @Configuration
 class RateLimitConfig {
 
+    /** Static: a post-processor must exist before the beans it processes. */
+    @Bean
+    static StaticRateLimiterScript staticRateLimiterScript() {
+        return new StaticRateLimiterScript();
+    }
+
     /** Primary only because Spring Cloud Gateway's (unused) RequestRateLimiter filter factory wants one limiter. */
     @Bean
     @Primary
