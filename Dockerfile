@@ -1,0 +1,62 @@
+# syntax=docker/dockerfile:1
+#
+# One image per service, all from this file:
+#   docker build --build-arg MODULE=wechat-ingress-service -t wxai/wechat-ingress-service:dev .
+# bin/images builds (and pushes) all five; docker compose builds them the same way.
+#
+# Stage 1 builds the module's runnable jar with Maven (dependencies cached across builds), stage 2 splits it into
+# Spring Boot's layers, so that a code change rebuilds only the thin `application` layer of the image. The runtime
+# is a JRE, runs as an unprivileged numeric user, sizes its heap from the container's memory limit, and reports
+# health from the service's own liveness group.
+# Not built on the machine these files were written on (no Docker engine there): deploy-tests checks this file
+# against the modules and the jar's layer index instead.
+
+FROM maven:3.9-eclipse-temurin-17 AS build
+ARG MODULE
+WORKDIR /src
+COPY . .
+# sharing=locked: builds of several modules at once (docker compose build) must not write one local repository
+# concurrently.
+RUN --mount=type=cache,target=/root/.m2,sharing=locked \
+    test -n "${MODULE}" || { echo "build with --build-arg MODULE=<module>, e.g. MODULE=gateway-service" >&2; exit 1; }; \
+    test -f "${MODULE}/pom.xml" || { echo "no module ${MODULE} in this repository" >&2; exit 1; }; \
+    mvn -B -ntp -pl "${MODULE}" -am package -DskipTests \
+    && cp "${MODULE}/target/${MODULE}-"*"-exec.jar" /tmp/application.jar
+
+# Each service's server.port (its application.yml); the health check below asks it unless SERVER_PORT is set.
+RUN case "${MODULE}" in \
+      gateway-service) port=8080 ;; \
+      wechat-ingress-service) port=8081 ;; \
+      ai-worker-service) port=8082 ;; \
+      order-service) port=8083 ;; \
+      sandbox) port=8090 ;; \
+      *) echo "no port known for ${MODULE}: add it here" >&2; exit 1 ;; \
+    esac; \
+    echo "${port}" > /tmp/server-port
+
+# Spring Boot's layers (BOOT-INF/layers.idx): dependencies, spring-boot-loader, snapshot-dependencies, application.
+RUN java -Djarmode=tools -jar /tmp/application.jar extract --layers --launcher --destination /tmp/extracted
+
+
+FROM eclipse-temurin:17-jre-noble
+ARG MODULE
+LABEL org.opencontainers.image.title="wxai ${MODULE}"
+RUN groupadd --system --gid 10001 wxai \
+    && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin wxai
+WORKDIR /app
+# Least likely to change first: a new build usually only replaces the last layer.
+COPY --from=build /tmp/extracted/dependencies/ ./
+COPY --from=build /tmp/extracted/spring-boot-loader/ ./
+COPY --from=build /tmp/extracted/snapshot-dependencies/ ./
+COPY --from=build /tmp/extracted/application/ ./
+COPY --from=build /tmp/server-port /app/server-port
+# The heap follows the container's memory limit (Kubernetes resources, compose deploy.resources); the rest of
+# the limit is left for metaspace, threads and Netty's direct buffers. An OutOfMemoryError ends the JVM so that
+# the orchestrator restarts it instead of leaving a half-broken service running.
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+USER 10001:10001
+# curl is part of eclipse-temurin's Ubuntu images. The liveness group answers 200 while the JVM and Spring are
+# alive; readiness (which may depend on Redis or Kafka) is for load balancers, not for restarts.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=90s --retries=3 \
+    CMD curl -fsS -o /dev/null "http://127.0.0.1:${SERVER_PORT:-$(cat /app/server-port)}/actuator/health/liveness" || exit 1
+ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]
