@@ -138,9 +138,12 @@ class MessagePathIT {
         assertThat(created.statusCode()).isEqualTo(201);
         String outTradeNo = JSON.readTree(created.body()).path("outTradeNo").asString();
 
-        // The sandbox pays; its notification comes in through the gateway's /pay/notify, as WeChat Pay's would.
+        // The sandbox pays; its notification comes in through the gateway's /pay/notify, as WeChat Pay's would, here
+        // under a trace of the test's own so that the payment can be followed to Kafka.
+        String traceId = UUID.randomUUID().toString().replace("-", "");
         HttpResponse<String> paid = send(HttpRequest.newBuilder(URI.create(stack.sandbox() + "/sandbox/pay/" + outTradeNo))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"copies\":2}")));
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"copies\":2,\"traceparent\":\"00-" + traceId + "-00f067aa0ba902b7-01\"}")));
         assertThat(JSON.readTree(paid.body()).path("statuses").valueStream().map(JsonNode::asInt)).containsOnly(204);
 
         JsonNode order = JSON.readTree(send(HttpRequest.newBuilder(URI.create(stack.gateway() + "/api/orders/" + outTradeNo)).GET()).body());
@@ -148,8 +151,77 @@ class MessagePathIT {
         // Outbox → Kafka → worker: the membership becomes the user's entitlement.
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> TestRedis.template().hasKey(Keys.entitlement(openid)).block());
+        // One trace from the notification through the outbox to the event the worker consumed.
+        List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> events = TopicSnapshot.read(
+                KafkaBroker.embedded().bootstrapServers(), Topics.ORDER_EVENTS, record -> outTradeNo.equals(record.key()));
+        assertThat(events).hasSize(1);
+        assertThat(new String(events.get(0).headers().lastHeader("traceparent").value(), java.nio.charset.StandardCharsets.UTF_8))
+                .startsWith("00-" + traceId + "-");
         JsonNode stats = JSON.readTree(send(HttpRequest.newBuilder(URI.create(stack.gateway() + "/api/stats")).GET()).body());
         assertThat(stats.path("ordersByStatus").path("PAID").asLong()).isPositive();
+    }
+
+    @Test
+    void aTraceStartedAtTheGatewayIsTheTraceDeepSeekSees() throws Exception {
+        String openid = WechatRequests.newOpenid();
+        String question = "traced " + UUID.randomUUID();
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+
+        HttpResponse<String> response = send(HttpRequest.newBuilder(
+                        URI.create(stack.gateway() + "/wechat?" + WechatRequests.signedQuery(Stack.TOKEN, openid)))
+                .header("Content-Type", "text/xml")
+                .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                .POST(HttpRequest.BodyPublishers.ofString(WechatRequests.textXml(openid, WechatRequests.newMsgId(), question))));
+        assertThat(response.body()).isEqualTo("success");
+
+        // Gateway → ingress → Kafka header → worker → DeepSeek: one trace id all the way.
+        await().atMost(Duration.ofSeconds(30)).until(() -> !sandbox.modelCallsFor(question).isEmpty());
+        String arrived = sandbox.modelCallsFor(question).get(0).path("traceparent").asString();
+        assertThat(arrived).startsWith("00-" + traceId + "-").doesNotContain("00f067aa0ba902b7");
+    }
+
+    @Test
+    void everyServiceExposesTheMetersTheDashboardsUse() throws Exception {
+        String openid = WechatRequests.newOpenid();
+        String msgId = WechatRequests.newMsgId();
+        postMessage(openid, msgId, "metered " + msgId, Stack.TOKEN);
+        postMessage(openid, msgId, "metered " + msgId, Stack.TOKEN); // WeChat's retry: a duplicate
+        awaitRepliesTo(openid, 1);
+        HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(stack.gateway() + "/api/orders"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"openid\":\"" + openid + "\",\"sku\":\"COURSE-AI-101\",\"channel\":\"NATIVE\"}")));
+        send(HttpRequest.newBuilder(URI.create(stack.sandbox() + "/sandbox/pay/" + JSON.readTree(created.body()).path("outTradeNo").asString()))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")));
+
+        Map<String, List<String>> expected = Map.of(
+                "wechat-ingress-service", List.of("wxai_ingress_messages_total{", "wxai_ingress_duplicates_total",
+                        "wxai_ingress_ack_seconds_bucket{", "wxai_ingress_publish_failures_total"),
+                "ai-worker-service", List.of("wxai_worker_inflight", "wxai_deepseek_requests_seconds_count{", "wxai_replies_total{",
+                        "wxai_token_refreshes_total{", "wxai_worker_dead_letters_total", "resilience4j_circuitbreaker_state{",
+                        "kafka_consumer_fetch_manager_records_lag"),
+                "order-service", List.of("wxai_payments_total{", "wxai_revenue_fen_total", "wxai_pay_notifications_total{",
+                        "wxai_orders{", "wxai_outbox_pending"),
+                "gateway-service", List.of("wxai_gateway_ratelimit_failopen_total", "spring_cloud_gateway_requests_seconds"));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> expected.forEach((service, meters) -> {
+            String scraped = scrape(service);
+            assertThat(meters).as(service).allSatisfy(meter -> assertThat(scraped).contains(meter));
+            assertThat(scraped).as(service).contains("application=\"" + service + "\"");
+        }));
+        assertThat(scrape("wechat-ingress-service")).contains("wxai_ingress_messages_total{application=\"wechat-ingress-service\",kind=\"text\"}");
+        assertThat(scrape("ai-worker-service")).contains("outcome=\"success\"").contains("outcome=\"sent\"");
+        assertThat(scrape("order-service")).contains("wxai_payments_total{application=\"order-service\",outcome=\"paid\"}");
+    }
+
+    private static String scrape(String service) {
+        try {
+            return send(HttpRequest.newBuilder(URI.create(stack.address(service) + "/actuator/prometheus")).GET()).body();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static HttpResponse<String> postMessage(String openid, String msgId, String content, String token)

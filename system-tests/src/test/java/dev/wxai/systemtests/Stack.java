@@ -27,6 +27,8 @@ final class Stack implements AutoCloseable {
     /** A fresh appid per stack: its access token and dedupe keys cannot meet another run's. */
     final String appId = "wxe2e" + UUID.randomUUID().toString().substring(0, 8);
     private final List<ServiceProcess> services = new ArrayList<>();
+    /** Each service's own address (where its actuator is), by module name. */
+    private final Map<String, String> addresses = new HashMap<>();
     private final String gateway;
     private final String sandbox;
 
@@ -44,13 +46,19 @@ final class Stack implements AutoCloseable {
         gateway = "http://127.0.0.1:" + gatewayPort;
         PayKeys keys = new PayKeys(Path.of("target", "stack-keys", database));
 
-        services.add(ServiceProcess.start("sandbox", sandboxPort, "128m", Map.of(
+        Map<String, String> outside = new HashMap<>(Map.of(
                 "wxai.sandbox.app-id", appId,
                 "wxai.sandbox.app-secret", APP_SECRET,
                 "wxai.sandbox.deepseek-api-key", API_KEY,
                 "wxai.sandbox.model-latency", "100ms",
                 "wxai.sandbox.pay.merchant-public-key", keys.merchantPublicPem.toString(),
-                "wxai.sandbox.pay.platform-private-key", keys.platformPrivatePem.toString())));
+                "wxai.sandbox.pay.platform-private-key", keys.platformPrivatePem.toString()));
+        // The chat page signs and encrypts with the ingress's own secrets, and its messages go to this gateway.
+        outside.putAll(Map.of(
+                "wxai.sandbox.chat.gateway-url", gateway,
+                "wxai.sandbox.chat.token", TOKEN,
+                "wxai.sandbox.chat.aes-key", ingressOverrides.getOrDefault("wxai.wechat.aes-key", "")));
+        services.add(ServiceProcess.start("sandbox", sandboxPort, "128m", outside));
         Map<String, String> order = new HashMap<>(Map.of(
                 "spring.r2dbc.url", TestDatabase.r2dbcUrl(database),
                 "spring.r2dbc.username", TestDatabase.user(),
@@ -83,7 +91,12 @@ final class Stack implements AutoCloseable {
         services.add(ServiceProcess.start("gateway-service", gatewayPort, "256m", Map.of(
                 "spring.data.redis.url", TestRedis.url(),
                 "wxai.gateway.ingress-uris", "http://127.0.0.1:" + ingressPort,
-                "wxai.gateway.order-uris", "http://127.0.0.1:" + orderPort)));
+                "wxai.gateway.order-uris", "http://127.0.0.1:" + orderPort,
+                // The sandbox's chat page calls /api/** from its own origin (as bin/stack allows it).
+                "wxai.gateway.web-origins", sandbox + ",http://localhost:" + sandboxPort)));
+        addresses.putAll(Map.of("sandbox", sandbox, "order-service", "http://127.0.0.1:" + orderPort,
+                "wechat-ingress-service", "http://127.0.0.1:" + ingressPort, "ai-worker-service", "http://127.0.0.1:" + workerPort,
+                "gateway-service", gateway));
         try {
             services.forEach(service -> service.awaitHealthy(START_TIMEOUT));
         } catch (RuntimeException e) {
@@ -98,6 +111,11 @@ final class Stack implements AutoCloseable {
 
     String sandbox() {
         return sandbox;
+    }
+
+    /** The service's own base URL, e.g. for its /actuator endpoints. */
+    String address(String module) {
+        return addresses.get(module);
     }
 
     @Override

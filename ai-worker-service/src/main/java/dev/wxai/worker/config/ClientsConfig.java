@@ -1,8 +1,10 @@
 package dev.wxai.worker.config;
 
+import dev.wxai.common.redis.AccessTokenFetcher;
 import dev.wxai.common.redis.AccessTokenStore;
 import dev.wxai.common.redis.PassiveAnswers;
 import dev.wxai.common.wechat.api.StableTokenClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
 import java.time.Duration;
 import org.springframework.context.annotation.Bean;
@@ -38,9 +40,13 @@ class ClientsConfig {
 
     @Bean
     AccessTokenStore accessTokenStore(ReactiveStringRedisTemplate redis, WechatApiProperties wechat,
-                                      WebClient wechatWebClient) {
-        StableTokenClient fetcher = new StableTokenClient(wechatWebClient, wechat.appId(), wechat.appSecret(), WECHAT_TIMEOUT);
-        return new AccessTokenStore(redis, wechat.appId(), fetcher, AccessTokenStore.Settings.defaults());
+                                      WebClient wechatWebClient, MeterRegistry meters) {
+        StableTokenClient client = new StableTokenClient(wechatWebClient, wechat.appId(), wechat.appSecret(), WECHAT_TIMEOUT);
+        // wxai_token_refreshes_total{outcome}: how often this pod had to fetch the shared token, and whether it got one.
+        AccessTokenFetcher counted = () -> client.fetch()
+                .doOnSuccess(token -> meters.counter("wxai.token.refreshes", "outcome", "success").increment())
+                .doOnError(error -> meters.counter("wxai.token.refreshes", "outcome", "failed").increment());
+        return new AccessTokenStore(redis, wechat.appId(), counted, AccessTokenStore.Settings.defaults());
     }
 
     /** Passive mode: answers wait here until the user's delivery (or next message) collects them. */

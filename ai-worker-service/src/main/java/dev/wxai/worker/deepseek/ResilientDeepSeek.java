@@ -1,7 +1,9 @@
 package dev.wxai.worker.deepseek;
 
 import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
@@ -9,7 +11,11 @@ import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOper
 import io.github.resilience4j.reactor.retry.RetryOperator;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -28,19 +34,58 @@ public class ResilientDeepSeek {
     private final Bulkhead bulkhead;
     private final CircuitBreaker circuitBreaker;
     private final Retry retry;
+    private final MeterRegistry meters;
 
     ResilientDeepSeek(DeepSeekClient client, BulkheadRegistry bulkheads, CircuitBreakerRegistry circuitBreakers,
-                      RetryRegistry retries) {
+                      RetryRegistry retries, MeterRegistry meters) {
         this.client = client;
+        this.meters = meters;
         this.bulkhead = bulkheads.bulkhead(INSTANCE);
         this.circuitBreaker = circuitBreakers.circuitBreaker(INSTANCE);
         this.retry = retries.retry(INSTANCE);
     }
 
     public Mono<String> answer(String openid, List<ChatTurn> history, String userMessage) {
-        return Mono.defer(() -> client.answer(openid, history, userMessage))
+        return Mono.defer(() -> timed(client.answer(openid, history, userMessage)))
                 .transformDeferred(BulkheadOperator.of(bulkhead))
                 .transformDeferred(CircuitBreakerOperator.of(circuitBreaker))
+                .doOnError(error -> {
+                    // Refused before a request was made: counted with no duration, so one meter shows every outcome.
+                    if (error instanceof CallNotPermittedException || error instanceof BulkheadFullException) {
+                        record(outcome(error), 0);
+                    }
+                })
                 .transformDeferred(RetryOperator.of(retry));
+    }
+
+    /** Every attempt that reached DeepSeek, by outcome: {@code wxai_deepseek_requests_seconds{outcome}}. */
+    private Mono<String> timed(Mono<String> attempt) {
+        return Mono.defer(() -> {
+            long started = System.nanoTime();
+            return attempt.doOnSuccess(answer -> record("success", System.nanoTime() - started))
+                    .doOnError(error -> record(outcome(error), System.nanoTime() - started));
+        });
+    }
+
+    private void record(String outcome, long nanos) {
+        Timer.builder("wxai.deepseek.requests").tag("outcome", outcome).publishPercentileHistogram()
+                .register(meters).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    static String outcome(Throwable error) {
+        if (error instanceof CallNotPermittedException) {
+            return "circuit_open";
+        }
+        if (error instanceof BulkheadFullException) {
+            return "bulkhead_full";
+        }
+        if (error instanceof TimeoutException) {
+            return "timeout";
+        }
+        if (error instanceof DeepSeekException deepSeek) {
+            int status = deepSeek.status();
+            return status == 429 ? "rate_limited" : status >= 500 ? "server_error" : status >= 400 ? "client_error" : "error";
+        }
+        return "error";
     }
 }

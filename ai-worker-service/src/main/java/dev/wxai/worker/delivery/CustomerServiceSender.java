@@ -3,6 +3,7 @@ package dev.wxai.worker.delivery;
 import dev.wxai.common.log.Masking;
 import dev.wxai.common.redis.AccessTokenStore;
 import dev.wxai.common.wechat.api.WechatApiException;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -31,10 +32,12 @@ public class CustomerServiceSender {
 
     private final WebClient webClient;
     private final AccessTokenStore tokens;
+    private final MeterRegistry meters;
 
-    CustomerServiceSender(@Qualifier("wechatWebClient") WebClient webClient, AccessTokenStore tokens) {
+    CustomerServiceSender(@Qualifier("wechatWebClient") WebClient webClient, AccessTokenStore tokens, MeterRegistry meters) {
         this.webClient = webClient;
         this.tokens = tokens;
+        this.meters = meters;
     }
 
     /**
@@ -46,7 +49,14 @@ public class CustomerServiceSender {
                         .onErrorResume(WechatApiException.class, error -> error.isTokenRejected()
                                 ? retryWithFreshToken(token, openid, content, error)
                                 : Mono.error(error))))
-                .retryWhen(WHILE_BUSY);
+                .retryWhen(WHILE_BUSY)
+                .doOnSuccess(sent -> count("sent", 0))
+                .doOnError(error -> count("failed", error instanceof WechatApiException wechat ? wechat.errcode() : -2));
+    }
+
+    /** {@code wxai_replies_total{outcome,errcode}}: messages WeChat took, and those it refused by its errcode. */
+    private void count(String outcome, int errcode) {
+        meters.counter("wxai.replies", "outcome", outcome, "errcode", String.valueOf(errcode)).increment();
     }
 
     private Mono<Void> retryWithFreshToken(String rejected, String openid, String content, WechatApiException error) {

@@ -1,6 +1,9 @@
 package dev.wxai.worker.inbound;
 
 import dev.wxai.common.event.Topics;
+import dev.wxai.common.tracing.TraceScope;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,9 +24,12 @@ class DeadLetters {
     static final String ORIGIN = "wxai-dlt-origin";
 
     private final KafkaTemplate<String, String> kafka;
+    private final Counter written;
 
-    DeadLetters(KafkaTemplate<String, String> kafka) {
+    DeadLetters(KafkaTemplate<String, String> kafka, MeterRegistry meters) {
         this.kafka = kafka;
+        this.written = Counter.builder("wxai.worker.dead.letters")
+                .description("Records parked in wechat.inbound.DLT; anything above zero needs a look").register(meters);
     }
 
     Mono<Void> send(ConsumerRecord<String, String> record, Throwable reason) {
@@ -31,8 +37,9 @@ class DeadLetters {
         dead.headers().add(REASON, String.valueOf(reason).getBytes(StandardCharsets.UTF_8));
         dead.headers().add(ORIGIN, (record.topic() + "-" + record.partition() + "@" + record.offset())
                 .getBytes(StandardCharsets.UTF_8));
-        return Mono.defer(() -> Mono.fromFuture(kafka.send(dead)))
+        return TraceScope.deferWithTrace(() -> Mono.fromFuture(kafka.send(dead)))
                 .subscribeOn(Schedulers.boundedElastic())
+                .doOnSuccess(acknowledged -> written.increment())
                 .then();
     }
 }

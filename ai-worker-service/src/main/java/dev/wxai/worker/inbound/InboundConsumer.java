@@ -2,6 +2,8 @@ package dev.wxai.worker.inbound;
 
 import dev.wxai.common.event.Topics;
 import dev.wxai.worker.config.WorkerProperties;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -50,10 +52,13 @@ class InboundConsumer implements SmartLifecycle {
     private volatile Consumer<String, String> consumer;
     private Thread thread;
 
-    InboundConsumer(ConsumerFactory<String, String> consumers, InboundRecordHandler handler, WorkerProperties properties) {
+    InboundConsumer(ConsumerFactory<String, String> consumers, InboundRecordHandler handler, WorkerProperties properties,
+                    MeterRegistry meters) {
         this.consumers = consumers;
         this.handler = handler;
         this.properties = properties;
+        Gauge.builder("wxai.worker.inflight", inFlight, AtomicInteger::get)
+                .description("Inbound records being answered right now").register(meters);
     }
 
     @Override

@@ -30,11 +30,14 @@ class InboundRecordHandler {
     private final ReplyPipeline pipeline;
     private final PerUserSequencer sequencer;
     private final DeadLetters deadLetters;
+    private final RecordObservation observation;
 
-    InboundRecordHandler(ReplyPipeline pipeline, PerUserSequencer sequencer, DeadLetters deadLetters) {
+    InboundRecordHandler(ReplyPipeline pipeline, PerUserSequencer sequencer, DeadLetters deadLetters,
+                         RecordObservation observation) {
         this.pipeline = pipeline;
         this.sequencer = sequencer;
         this.deadLetters = deadLetters;
+        this.observation = observation;
     }
 
     CompletableFuture<Void> handle(ConsumerRecord<String, String> record) {
@@ -46,14 +49,14 @@ class InboundRecordHandler {
             }
         } catch (MalformedEventException poison) {
             log.warn("Poison record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), poison.getMessage());
-            return park(record, poison).toFuture();
+            return observation.around(record, park(record, poison)).toFuture();
         }
-        return sequencer.submit(message.openid(), () -> pipeline.handle(message, record)
+        return sequencer.submit(message.openid(), () -> observation.around(record, pipeline.handle(message, record)
                 .retryWhen(INFRASTRUCTURE)
                 .onErrorResume(error -> {
                     log.error("Message {} failed after retries; dead-lettered", message.msgId(), error);
                     return park(record, error);
-                }));
+                })));
     }
 
     private Mono<Void> park(ConsumerRecord<String, String> record, Throwable reason) {

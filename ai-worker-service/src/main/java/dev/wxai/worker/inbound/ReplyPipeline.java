@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,9 +41,10 @@ class ReplyPipeline {
     private final ReplySender sender;
     private final DeadLetters deadLetters;
     private final WorkerProperties.Replies replies;
+    private final Counter apologies;
 
     ReplyPipeline(ReplyClaims claims, DailyQuota quota, ConversationMemory memory, ResilientDeepSeek deepSeek,
-                  ReplySender sender, DeadLetters deadLetters, WorkerProperties properties) {
+                  ReplySender sender, DeadLetters deadLetters, WorkerProperties properties, MeterRegistry meters) {
         this.claims = claims;
         this.quota = quota;
         this.memory = memory;
@@ -49,6 +52,8 @@ class ReplyPipeline {
         this.sender = sender;
         this.deadLetters = deadLetters;
         this.replies = properties.replies();
+        // Apologies are also counted as sent by the sender; this says how many of those the model did not write.
+        this.apologies = meters.counter("wxai.replies", "outcome", "apology", "errcode", "0");
     }
 
     Mono<Void> handle(InboundMessage message, ConsumerRecord<String, String> record) {
@@ -97,6 +102,7 @@ class ReplyPipeline {
                                  Throwable error) {
         log.warn("The model could not answer message {}: {}", message.msgId(), error.toString());
         return whileClaimed(message, owner, deliver(message, replies.apology())
+                .doOnSuccess(sent -> apologies.increment())
                 .then(claims.markApologized(message.msgId()))
                 .then(deadLetters.send(record, error)));
     }

@@ -22,14 +22,16 @@ public class OutboxRelay {
     private final KafkaTemplate<String, String> kafka;
     private final TransactionalOperator transaction;
     private final OrderProperties properties;
+    private final OutboxTracing tracing;
     private final Clock clock;
 
     OutboxRelay(OutboxRepository outbox, KafkaTemplate<String, String> kafka, TransactionalOperator transaction,
-                OrderProperties properties, Clock clock) {
+                OrderProperties properties, OutboxTracing tracing, Clock clock) {
         this.outbox = outbox;
         this.kafka = kafka;
         this.transaction = transaction;
         this.properties = properties;
+        this.tracing = tracing;
         this.clock = clock;
     }
 
@@ -44,6 +46,7 @@ public class OutboxRelay {
 
     private Mono<Void> send(OutboxRepository.OutboxRow row) {
         ProducerRecord<String, String> record = new ProducerRecord<>(Topics.ORDER_EVENTS, row.aggregateId(), row.payload());
-        return Mono.defer(() -> Mono.fromFuture(kafka.send(record))).subscribeOn(Schedulers.boundedElastic()).then();
+        return Mono.defer(() -> Mono.fromFuture(tracing.underTrace(row.traceparent(), () -> kafka.send(record))))
+                .subscribeOn(Schedulers.boundedElastic()).then();
     }
 }

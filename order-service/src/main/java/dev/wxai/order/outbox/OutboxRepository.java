@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
@@ -17,16 +18,24 @@ import reactor.core.publisher.Mono;
 public class OutboxRepository {
 
     private final DatabaseClient db;
+    private final OutboxTracing tracing;
 
-    OutboxRepository(DatabaseClient db) {
+    OutboxRepository(DatabaseClient db, OutboxTracing tracing) {
         this.db = db;
+        this.tracing = tracing;
     }
 
+    /** The row carries the writer's trace, when there is one ({@link OutboxTracing}). */
     public Mono<Void> insert(String aggregateId, String type, String payload, Instant createdAt) {
-        return db.sql("INSERT INTO outbox (aggregate_id, type, payload, created_at) VALUES (:aggregate, :type, :payload, :created)")
-                .bind("aggregate", aggregateId).bind("type", type).bind("payload", payload)
-                .bind("created", LocalDateTime.ofInstant(createdAt, ZoneOffset.UTC))
-                .then();
+        return tracing.currentTraceparent().map(Optional::of).defaultIfEmpty(Optional.empty())
+                .flatMap(traceparent -> {
+                    DatabaseClient.GenericExecuteSpec insert = db.sql("INSERT INTO outbox (aggregate_id, type, payload, created_at, traceparent) "
+                                    + "VALUES (:aggregate, :type, :payload, :created, :traceparent)")
+                            .bind("aggregate", aggregateId).bind("type", type).bind("payload", payload)
+                            .bind("created", LocalDateTime.ofInstant(createdAt, ZoneOffset.UTC));
+                    return (traceparent.isPresent() ? insert.bind("traceparent", traceparent.get())
+                            : insert.bindNull("traceparent", String.class)).then();
+                });
     }
 
     /**
@@ -34,11 +43,11 @@ public class OutboxRepository {
      * relays on several replicas share the work instead of publishing the same rows.
      */
     Flux<OutboxRow> lockUnpublished(int limit) {
-        return db.sql("SELECT id, aggregate_id, type, payload FROM outbox WHERE published_at IS NULL ORDER BY id "
+        return db.sql("SELECT id, aggregate_id, type, payload, traceparent FROM outbox WHERE published_at IS NULL ORDER BY id "
                         + "LIMIT :limit FOR UPDATE SKIP LOCKED")
                 .bind("limit", limit)
                 .map(row -> new OutboxRow(row.get("id", Long.class), row.get("aggregate_id", String.class),
-                        row.get("type", String.class), row.get("payload", String.class)))
+                        row.get("type", String.class), row.get("payload", String.class), row.get("traceparent", String.class)))
                 .all();
     }
 
@@ -48,6 +57,6 @@ public class OutboxRepository {
                 .fetch().rowsUpdated();
     }
 
-    record OutboxRow(long id, String aggregateId, String type, String payload) {
+    record OutboxRow(long id, String aggregateId, String type, String payload, String traceparent) {
     }
 }

@@ -28,10 +28,12 @@ class PaymentNotificationHandler {
 
     private final NotificationVerifier verifier;
     private final PaymentRecorder recorder;
+    private final PaymentMetrics metrics;
 
-    PaymentNotificationHandler(NotificationVerifier verifier, PaymentRecorder recorder) {
+    PaymentNotificationHandler(NotificationVerifier verifier, PaymentRecorder recorder, PaymentMetrics metrics) {
         this.verifier = verifier;
         this.recorder = recorder;
+        this.metrics = metrics;
     }
 
     @Bean
@@ -51,9 +53,13 @@ class PaymentNotificationHandler {
                         yield Mono.just(PaymentRecorder.Outcome.IGNORED);
                     }
                 })
-                .flatMap(outcome -> ServerResponse.noContent().build())
+                .flatMap(outcome -> {
+                    metrics.notification(true);
+                    return ServerResponse.noContent().build();
+                })
                 .onErrorResume(RejectedNotification.class, rejected -> {
                     log.warn("Refused a payment notification: {}", rejected.getMessage());
+                    metrics.notification(false);
                     return fail(rejected.status(), rejected.getMessage());
                 })
                 .onErrorResume(error -> {

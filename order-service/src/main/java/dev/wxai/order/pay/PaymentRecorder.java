@@ -46,16 +46,18 @@ public class PaymentRecorder {
     private final ProductRepository products;
     private final TransactionalOperator transaction;
     private final PayProperties pay;
+    private final PaymentMetrics metrics;
     private final Clock clock;
 
     PaymentRecorder(OrderRepository orders, PaymentRepository payments, OutboxRepository outbox, ProductRepository products,
-                    TransactionalOperator transaction, PayProperties pay, Clock clock) {
+                    TransactionalOperator transaction, PayProperties pay, PaymentMetrics metrics, Clock clock) {
         this.orders = orders;
         this.payments = payments;
         this.outbox = outbox;
         this.products = products;
         this.transaction = transaction;
         this.pay = pay;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -83,7 +85,8 @@ public class PaymentRecorder {
                         return Mono.error(new RejectedNotification(HttpStatus.BAD_REQUEST, "amount.total does not match the order"));
                     }
                     return markPaid(order, transactionId, successTime, raw)
-                            .flatMap(changed -> changed ? Mono.just(Outcome.CHANGED) : alreadyHandled(order, transactionId, successTime, raw));
+                            .flatMap(changed -> changed ? Mono.just(Outcome.CHANGED) : alreadyHandled(order, transactionId, successTime, raw))
+                            .doOnNext(outcome -> metrics.recorded(outcome, total));
                 });
     }
 

@@ -2,6 +2,8 @@ package dev.wxai.order.schedule;
 
 import dev.wxai.order.config.OrderProperties;
 import dev.wxai.order.outbox.OutboxRelay;
+import dev.wxai.order.stats.OrderGauges;
+import java.time.Duration;
 import dev.wxai.order.sweep.ExpiredOrderSweeper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -13,6 +15,12 @@ class HousekeepingSchedule {
     @Bean
     PeriodicRunner outboxRelayLoop(OutboxRelay relay, OrderProperties properties) {
         return new PeriodicRunner("Outbox relay", properties.outboxInterval(), relay::relayOnce);
+    }
+
+    /** Every 15 s: often enough for a dashboard, rare enough to cost the database nothing. */
+    @Bean
+    PeriodicRunner orderGaugesLoop(OrderGauges gauges) {
+        return new PeriodicRunner("Order gauges", Duration.ofSeconds(15), gauges::refresh);
     }
 
     @Bean

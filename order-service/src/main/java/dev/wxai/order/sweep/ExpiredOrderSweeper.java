@@ -4,6 +4,7 @@ import dev.wxai.order.config.OrderProperties;
 import dev.wxai.order.order.Order;
 import dev.wxai.order.order.OrderRepository;
 import dev.wxai.order.order.OrderStatus;
+import dev.wxai.order.pay.PaymentMetrics;
 import dev.wxai.order.pay.PaymentRecorder;
 import dev.wxai.order.pay.WechatPayClient;
 import dev.wxai.order.pay.WechatPayException;
@@ -28,14 +29,16 @@ public class ExpiredOrderSweeper {
     private final WechatPayClient wechatPay;
     private final PaymentRecorder payments;
     private final OrderProperties properties;
+    private final PaymentMetrics metrics;
     private final Clock clock;
 
     ExpiredOrderSweeper(OrderRepository orders, WechatPayClient wechatPay, PaymentRecorder payments,
-                        OrderProperties properties, Clock clock) {
+                        OrderProperties properties, PaymentMetrics metrics, Clock clock) {
         this.orders = orders;
         this.wechatPay = wechatPay;
         this.payments = payments;
         this.properties = properties;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -50,7 +53,13 @@ public class ExpiredOrderSweeper {
         return wechatPay.query(order.outTradeNo())
                 .flatMap(transaction -> switch (transaction.path("trade_state").asString()) {
                     case "SUCCESS" -> payments.paid(transaction, transaction.toString())
-                            .map(outcome -> outcome == PaymentRecorder.Outcome.CHANGED ? new Result(0, 1) : new Result(0, 0));
+                            .map(outcome -> {
+                                if (outcome != PaymentRecorder.Outcome.CHANGED) {
+                                    return new Result(0, 0);
+                                }
+                                metrics.rescued();
+                                return new Result(0, 1);
+                            });
                     case "USERPAYING" -> Mono.just(new Result(0, 0)); // the user is entering the password right now
                     default -> close(order); // NOTPAY, CLOSED, REVOKED, PAYERROR
                 })

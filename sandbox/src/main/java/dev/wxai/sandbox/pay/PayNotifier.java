@@ -53,23 +53,29 @@ class PayNotifier {
 
     /** A notification ready to send: sealed and signed, so that a load test times only its delivery. */
     Prepared prepare(String notifyUrl, String eventType, String originalType, Map<String, Object> resource) {
-        return prepare(notifyUrl, envelope(eventType, originalType, resource), new Options(1, false, false));
+        return prepare(notifyUrl, envelope(eventType, originalType, resource), new Options(1, false, false, null));
     }
 
     private Prepared prepare(String notifyUrl, String body, Options options) {
-        return new Prepared(notifyUrl, body, signer.sign(body, options.forged(), options.stale()));
+        return new Prepared(notifyUrl, body, signer.sign(body, options.forged(), options.stale()), options.traceparent());
     }
 
     Mono<Integer> deliver(Prepared notification) {
         return http.post().uri(notification.url())
                 .contentType(MediaType.APPLICATION_JSON)
                 .headers(notification.signature()::writeTo)
+                .headers(headers -> {
+                    if (notification.traceparent() != null) {
+                        headers.set("traceparent", notification.traceparent());
+                    }
+                })
                 .bodyValue(notification.body())
                 .exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value()))
                 .onErrorReturn(-1);
     }
 
-    record Prepared(String url, String body, PlatformSigner.Signature signature) {
+    /** @param traceparent a W3C trace to send along (WeChat Pay sends none; tests use it to follow a payment) */
+    record Prepared(String url, String body, PlatformSigner.Signature signature, String traceparent) {
     }
 
     private String envelope(String eventType, String originalType, Map<String, Object> resource) {
@@ -96,7 +102,8 @@ class PayNotifier {
      * @param copies how many identical notifications to send at once
      * @param forged signed by a key that is not WeChat Pay's
      * @param stale  dated ten minutes ago
+     * @param traceparent a W3C trace to send the notification under, or null
      */
-    record Options(int copies, boolean forged, boolean stale) {
+    record Options(int copies, boolean forged, boolean stale, String traceparent) {
     }
 }

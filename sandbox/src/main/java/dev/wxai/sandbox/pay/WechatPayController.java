@@ -135,7 +135,7 @@ class WechatPayController {
                 "payer_total", transaction.total, "payer_refund", json.path("amount").path("refund").asLong()));
         // The refund completes asynchronously, as in production: the answer says PROCESSING, a notification follows.
         notifier.send(json.path("notify_url").asString(transaction.notifyUrl), "REFUND.SUCCESS", "refund", refund,
-                new PayNotifier.Options(1, false, false)).subscribe();
+                new PayNotifier.Options(1, false, false, null)).subscribe();
         return Mono.just(answer(200, Map.of("refund_id", refundId, "out_refund_no", json.path("out_refund_no").asString(),
                 "out_trade_no", transaction.outTradeNo, "status", "PROCESSING")));
     }
@@ -147,7 +147,7 @@ class WechatPayController {
      */
     @PostMapping("/sandbox/pay/{outTradeNo}")
     Mono<ResponseEntity<Map<String, Object>>> pay(@PathVariable String outTradeNo, @RequestBody(required = false) PayRequest request) {
-        PayRequest options = request == null ? new PayRequest(1, false, false, null, true) : request;
+        PayRequest options = request == null ? new PayRequest(1, false, false, null, true, null) : request;
         Optional<PayLedger.Transaction> found = ledger.find(outTradeNo);
         if (found.isEmpty()) {
             return Mono.just(error(404, "ORDER_NOT_EXIST", "no prepay for " + outTradeNo));
@@ -175,7 +175,7 @@ class WechatPayController {
             return Mono.just(ResponseEntity.ok(Map.of("transactionId", String.valueOf(transaction.transactionId), "statuses", List.of())));
         }
         return notifier.send(transaction.notifyUrl, "TRANSACTION.SUCCESS", "transaction", resource,
-                        new PayNotifier.Options(options.copies(), options.forged(), options.stale()))
+                        new PayNotifier.Options(options.copies(), options.forged(), options.stale(), options.traceparent()))
                 .map(statuses -> ResponseEntity.ok(Map.of("transactionId", String.valueOf(resource.get("transaction_id")),
                         "statuses", statuses)));
     }
@@ -326,8 +326,9 @@ class WechatPayController {
      * @param stale     dated ten minutes ago
      * @param amountFen a different amount than the order's
      * @param sendNotification false: pay without notifying (a lost notification)
+     * @param traceparent a W3C trace the notification is sent under (tests follow a payment with it)
      */
-    record PayRequest(Integer copies, Boolean forged, Boolean stale, Long amountFen, Boolean sendNotification) {
+    record PayRequest(Integer copies, Boolean forged, Boolean stale, Long amountFen, Boolean sendNotification, String traceparent) {
 
         PayRequest {
             copies = copies == null ? 1 : copies;

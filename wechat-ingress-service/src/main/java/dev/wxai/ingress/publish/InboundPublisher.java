@@ -3,6 +3,7 @@ package dev.wxai.ingress.publish;
 import dev.wxai.common.event.EventJson;
 import dev.wxai.common.event.InboundMessage;
 import dev.wxai.common.event.Topics;
+import dev.wxai.common.tracing.TraceScope;
 import dev.wxai.ingress.config.IngressProperties;
 import java.time.Duration;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -32,7 +33,7 @@ public class InboundPublisher {
                 new ProducerRecord<>(Topics.INBOUND, message.openid(), EventJson.write(message));
         // send() may block for metadata (up to max.block.ms) while the broker is unreachable: keep that wait
         // off the event loop.
-        return Mono.defer(() -> Mono.fromFuture(kafka.send(record)))
+        return TraceScope.deferWithTrace(() -> Mono.fromFuture(kafka.send(record)))
                 .subscribeOn(Schedulers.boundedElastic())
                 .timeout(timeout)
                 .then();

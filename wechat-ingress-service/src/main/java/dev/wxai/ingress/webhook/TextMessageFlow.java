@@ -37,11 +37,12 @@ class TextMessageFlow {
     private final PassiveReplyWaiter waiter;
     private final PendingAnswers pending;
     private final ReplyRenderer replies;
+    private final WebhookMetrics metrics;
     private final Clock clock;
 
     TextMessageFlow(WechatProperties wechat, IngressProperties properties, DuplicateFilter duplicates,
                     InboundPublisher publisher, PassiveReplyWaiter waiter, PendingAnswers pending,
-                    ReplyRenderer replies, Clock clock) {
+                    ReplyRenderer replies, WebhookMetrics metrics, Clock clock) {
         this.wechat = wechat;
         this.properties = properties;
         this.duplicates = duplicates;
@@ -49,6 +50,7 @@ class TextMessageFlow {
         this.waiter = waiter;
         this.pending = pending;
         this.replies = replies;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -60,8 +62,8 @@ class TextMessageFlow {
         String key = delivery.message().deliveryKey();
         return duplicates.claim(wechat.appId(), key).flatMap(claim -> switch (claim) {
             case FIRST -> publishOrRelease(delivery).flatMap(published -> published ? replies.success() : notQueued());
-            case ALREADY_PUBLISHED -> replies.success();
-            case IN_PROGRESS -> inProgress();
+            case ALREADY_PUBLISHED -> duplicate(replies.success());
+            case IN_PROGRESS -> duplicate(inProgress());
         });
     }
 
@@ -77,8 +79,8 @@ class TextMessageFlow {
                     })
                     .switchIfEmpty(Mono.defer(() -> publishOrRelease(delivery)
                             .flatMap(published -> published ? awaitAnswer(delivery) : notQueued())));
-            case ALREADY_PUBLISHED -> awaitAnswer(delivery);
-            case IN_PROGRESS -> inProgress();
+            case ALREADY_PUBLISHED -> duplicate(awaitAnswer(delivery));
+            case IN_PROGRESS -> duplicate(inProgress());
         });
     }
 
@@ -96,6 +98,7 @@ class TextMessageFlow {
                 .thenReturn(true)
                 .onErrorResume(error -> {
                     log.warn("Could not publish message {}: {}; WeChat will retry", key, error.toString());
+                    metrics.publishFailed();
                     return duplicates.release(wechat.appId(), key).onErrorResume(releaseError -> Mono.empty())
                             .thenReturn(false);
                 });
@@ -111,6 +114,12 @@ class TextMessageFlow {
                 .switchIfEmpty(Mono.defer(() -> deliveryNumber >= LAST_DELIVERY
                         ? pending.owe(message.openid(), msgId).then(replies.text(delivery, properties.stillThinkingReply()))
                         : replies.retryLater("not_ready", "the answer is not ready; WeChat will deliver again"))));
+    }
+
+    /** A delivery of a message already accepted: WeChat's retry, dropped (not published again). */
+    private <T> Mono<T> duplicate(Mono<T> answer) {
+        metrics.duplicate();
+        return answer;
     }
 
     private Mono<ServerResponse> inProgress() {

@@ -28,14 +28,16 @@ class WebhookHandler {
     private final TextMessageFlow textMessages;
     private final EventResponder events;
     private final ReplyRenderer replies;
+    private final WebhookMetrics metrics;
     private final int maxBodyBytes;
 
     WebhookHandler(DeliveryDecoder decoder, TextMessageFlow textMessages, EventResponder events,
-                   ReplyRenderer replies, IngressProperties properties) {
+                   ReplyRenderer replies, WebhookMetrics metrics, IngressProperties properties) {
         this.decoder = decoder;
         this.textMessages = textMessages;
         this.events = events;
         this.replies = replies;
+        this.metrics = metrics;
         this.maxBodyBytes = (int) properties.maxBodySize().toBytes();
     }
 
@@ -50,18 +52,23 @@ class WebhookHandler {
     }
 
     Mono<ServerResponse> receive(ServerRequest request) {
-        if (request.headers().contentLength().orElse(0) > maxBodyBytes) {
-            return tooLarge();
-        }
-        return boundedBody(request)
-                .map(body -> decoder.decode(request.queryParams(), body))
-                .flatMap(this::respond)
-                .onErrorResume(RejectedDelivery.class, replies::rejected)
-                .onErrorResume(DataBufferLimitException.class, e -> tooLarge());
+        long started = System.nanoTime();
+        Mono<ServerResponse> response = request.headers().contentLength().orElse(0) > maxBodyBytes
+                ? tooLarge()
+                : boundedBody(request)
+                        .map(body -> decoder.decode(request.queryParams(), body))
+                        .flatMap(this::respond)
+                        .onErrorResume(RejectedDelivery.class, rejection -> {
+                            metrics.rejected(rejection.code());
+                            return replies.rejected(rejection);
+                        })
+                        .onErrorResume(DataBufferLimitException.class, e -> tooLarge());
+        return response.doOnNext(answer -> metrics.answered(answer.statusCode().is2xxSuccessful(), System.nanoTime() - started));
     }
 
     private Mono<ServerResponse> respond(Delivery delivery) {
         WechatMessage message = delivery.message();
+        metrics.message(message.msgType());
         if (message.isText()) {
             return textMessages.accept(delivery);
         }
@@ -87,6 +94,7 @@ class WebhookHandler {
     }
 
     private Mono<ServerResponse> tooLarge() {
+        metrics.rejected("body_too_large");
         return replies.error(HttpStatus.PAYLOAD_TOO_LARGE, "body_too_large",
                 "the body exceeds " + maxBodyBytes + " bytes");
     }

@@ -44,6 +44,7 @@ class BrokerStoppedIT {
         WebTestClient client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
         String openid = WechatRequests.newOpenid();
         post(client, openid, WechatRequests.newMsgId()).expectStatus().isOk().expectBody(String.class).isEqualTo("success");
+        client.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
 
         BROKER.stop();
         String msgId = WechatRequests.newMsgId();
@@ -53,6 +54,10 @@ class BrokerStoppedIT {
                 .expectBody(String.class).value(body -> assertThat(body).doesNotContain("success"));
         // The claim was released, so WeChat's next delivery is treated as new and published.
         assertThat(TestRedis.template().hasKey(Keys.dedupe(APP_ID, msgId)).block()).isFalse();
+        // Out of rotation while the broker is away, but alive: nothing should restart the pod.
+        client.get().uri("/actuator/health/readiness").exchange().expectStatus().isEqualTo(503)
+                .expectBody().jsonPath("$.components.kafka.status").isEqualTo("DOWN");
+        client.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
     }
 
     private static WebTestClient.ResponseSpec post(WebTestClient client, String openid, String msgId) {
