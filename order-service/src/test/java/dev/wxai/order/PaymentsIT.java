@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.wxai.common.event.Topics;
+import dev.wxai.common.redis.Keys;
 import dev.wxai.order.sweep.ExpiredOrderSweeper;
 import dev.wxai.testsupport.KafkaBroker;
 import dev.wxai.testsupport.PayKeys;
@@ -16,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.Signature;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -255,10 +258,34 @@ class PaymentsIT {
                 .jsonPath("$.messages").exists();
     }
 
+    @Test
+    void entitlementsAnswerWhatTheWorkersRecordedAndRefuseAMalformedOpenid() {
+        String member = WechatRequests.newOpenid();
+        Instant until = Instant.now().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.MILLIS);
+        // What the worker's EntitlementListener writes for a paid membership: its end in epoch ms, expiring then.
+        TestRedis.template().opsForValue()
+                .set(Keys.entitlement(member), String.valueOf(until.toEpochMilli()), Duration.ofDays(30)).block();
+
+        JsonNode active = getJson("/api/entitlements/" + member);
+        JsonNode none = getJson("/api/entitlements/" + WechatRequests.newOpenid());
+
+        assertThat(active.path("openid").asString()).isEqualTo(member);
+        assertThat(active.path("active").asBoolean()).isTrue();
+        assertThat(Instant.parse(active.path("membershipUntil").asString())).isEqualTo(until);
+        assertThat(none.path("active").asBoolean()).isFalse();
+        assertThat(none.path("membershipUntil").isNull()).isTrue();
+        api.get().uri("/api/entitlements/tooShort").exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error").isEqualTo("invalid_openid");
+    }
+
     private JsonNode createOrder(String openid, String sku, String channel) {
         byte[] body = post("/api/orders", Map.of("openid", openid, "sku", sku, "channel", channel))
                 .expectStatus().isCreated().expectBody().returnResult().getResponseBody();
         return JSON.readTree(body);
+    }
+
+    private JsonNode getJson(String path) {
+        return JSON.readTree(api.get().uri(path).exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody());
     }
 
     private JsonNode pay(String outTradeNo, Map<String, Object> options) {

@@ -8,6 +8,7 @@ import dev.wxai.order.order.PaymentRepository.Payment;
 import dev.wxai.order.pay.WechatPayClient;
 import dev.wxai.order.pay.WechatPayException;
 import dev.wxai.order.web.ApiException;
+import dev.wxai.order.web.Openids;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,7 +16,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -27,8 +27,6 @@ import reactor.core.publisher.Mono;
 public class OrderService {
 
     private static final Logger log = LoggerFactory.getLogger(OrderService.class);
-    /** openids are 28 characters today; accept the documented alphabet with room to grow. */
-    private static final Pattern OPENID = Pattern.compile("[A-Za-z0-9_-]{16,64}");
     private static final DateTimeFormatter NO_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.ofHours(8));
     private static final char[] ALPHANUMERIC = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
 
@@ -51,8 +49,8 @@ public class OrderService {
     }
 
     public Mono<Map<String, Object>> create(String openid, String sku, String channel) {
-        if (openid == null || !OPENID.matcher(openid).matches()) {
-            return Mono.error(new ApiException(HttpStatus.BAD_REQUEST, "invalid_openid", "openid is not a WeChat openid"));
+        if (!Openids.isValid(openid)) {
+            return Mono.error(Openids.invalid());
         }
         if (!"JSAPI".equals(channel) && !"NATIVE".equals(channel)) {
             return Mono.error(new ApiException(HttpStatus.BAD_REQUEST, "invalid_channel", "channel must be JSAPI or NATIVE"));
@@ -104,8 +102,8 @@ public class OrderService {
     }
 
     public Mono<Map<String, Object>> history(String openid, int page, int size) {
-        if (openid == null || !OPENID.matcher(openid).matches()) {
-            return Mono.error(new ApiException(HttpStatus.BAD_REQUEST, "invalid_openid", "openid is not a WeChat openid"));
+        if (!Openids.isValid(openid)) {
+            return Mono.error(Openids.invalid());
         }
         if (page < 0 || size < 1 || size > 100) {
             return Mono.error(new ApiException(HttpStatus.BAD_REQUEST, "invalid_page", "page must be ≥ 0 and size 1–100"));

@@ -246,6 +246,37 @@ class WechatPayController {
     record BatchRequest(List<String> outTradeNos, int concurrency, String notifyUrl) {
     }
 
+    /**
+     * Pays every listed order, as {@code sendNotification:false} does, and answers with the notifications WeChat Pay
+     * would send, {@code [{url, headers, body}]} in the order asked, sealed and signed, instead of sending them: the
+     * load tool ({@code bench/load notify}) delivers them at its own constant rate, and only the sandbox holds WeChat
+     * Pay's key. Orders the sandbox does not know are left out.
+     */
+    @PostMapping("/sandbox/pay-prepare")
+    Mono<List<Map<String, Object>>> payPrepare(@RequestBody PrepareRequest request) {
+        return Mono.fromCallable(() -> prepareAll(new BatchRequest(request.outTradeNos(), 1, request.notifyUrl())).stream()
+                        .map(WechatPayController::delivery)
+                        .toList())
+                .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic());
+    }
+
+    private static Map<String, Object> delivery(PayNotifier.Prepared notification) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        notification.signature().writeTo(headers);
+        Map<String, String> single = new LinkedHashMap<>();
+        headers.forEach((name, values) -> single.put(name, values.get(0)));
+        Map<String, Object> delivery = new LinkedHashMap<>();
+        delivery.put("url", notification.url());
+        delivery.put("headers", single);
+        delivery.put("body", notification.body());
+        return delivery;
+    }
+
+    /** @param notifyUrl the {@code url} to hand back instead of each order's notify_url, or null */
+    record PrepareRequest(List<String> outTradeNos, String notifyUrl) {
+    }
+
     private Map<String, Object> transactionJson(PayLedger.Transaction transaction) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("appid", transaction.appid);

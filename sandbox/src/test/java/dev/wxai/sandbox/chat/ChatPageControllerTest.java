@@ -1,0 +1,126 @@
+package dev.wxai.sandbox.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wxai.sandbox.SandboxProperties;
+import dev.wxai.testsupport.ServiceProcess;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+
+/** The chat page's relay plays WeChat's servers: it delivers what the page signed, byte for byte, and nothing else. */
+class ChatPageControllerTest {
+
+    private final List<Delivery> delivered = new CopyOnWriteArrayList<>();
+    private DisposableServer gateway;
+
+    @AfterEach
+    void stopGateway() {
+        if (gateway != null) {
+            gateway.disposeNow();
+        }
+    }
+
+    @Test
+    void theSignedQueryAndBodyReachTheWebhookUnalteredAndItsAnswerComesBack() {
+        WebTestClient page = pageAgainst(gatewayAnswering(200, "success"));
+        String query = "signature=5c5b0f%2Bd&timestamp=1732867200&nonce=12345&openid=oSandboxUser123456&encrypt_type=aes";
+        String body = "<xml><ToUserName><![CDATA[gh_sandbox]]></ToUserName><Content><![CDATA[你好 ]]]]><![CDATA[>]]></Content></xml>";
+
+        // A URI, not a template: a template would encode the query's own percent signs again.
+        page.post().uri(URI.create("/sandbox/chat/deliver?" + query)).contentType(MediaType.TEXT_PLAIN).bodyValue(body)
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).isEqualTo("success");
+
+        assertThat(delivered).singleElement().satisfies(delivery -> {
+            assertThat(delivery.method()).isEqualTo("POST");
+            assertThat(delivery.uri()).isEqualTo("/wechat?" + query);
+            assertThat(delivery.contentType()).isEqualTo("text/xml");
+            assertThat(delivery.body()).isEqualTo(body);
+        });
+    }
+
+    @Test
+    void theGatewaysRefusalIsPassedOnAsItIs() {
+        WebTestClient page = pageAgainst(gatewayAnswering(403, "{\"error\":\"invalid_signature\"}"));
+
+        page.post().uri("/sandbox/chat/deliver?signature=forged").bodyValue("<xml/>")
+                .exchange()
+                .expectStatus().isForbidden()
+                .expectBody().jsonPath("$.error").isEqualTo("invalid_signature");
+    }
+
+    @Test
+    void aBodyLargerThanWechatSendsIsRefusedAndNotDelivered() {
+        WebTestClient page = pageAgainst(gatewayAnswering(200, "success"));
+
+        page.post().uri("/sandbox/chat/deliver?signature=x").bodyValue("x".repeat(GatewayRelay.MAX_BODY_BYTES + 1))
+                .exchange()
+                .expectStatus().isEqualTo(413)
+                .expectBody().jsonPath("$.error").isEqualTo("body_too_large");
+        assertThat(delivered).isEmpty();
+    }
+
+    @Test
+    void anUnreachableGatewayIsA502ThatSaysSo() {
+        int closedPort = ServiceProcess.freePorts(1)[0];
+
+        pageAgainst("http://127.0.0.1:" + closedPort).post().uri("/sandbox/chat/deliver?signature=x").bodyValue("<xml/>")
+                .exchange()
+                .expectStatus().isEqualTo(502)
+                .expectBody().jsonPath("$.error").isEqualTo("gateway_unreachable");
+    }
+
+    @Test
+    void theConfigGivesThePageWhatItSignsWithAndNoKeyWithoutSafeMode() {
+        ChatProperties chat = new ChatProperties("http://127.0.0.1:8080/", "", "page-token", null, "gh_sandbox");
+
+        pageAgainst(chat).get().uri("/sandbox/chat/config").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.gatewayUrl").isEqualTo("http://127.0.0.1:8080")
+                .jsonPath("$.token").isEqualTo("page-token")
+                .jsonPath("$.appId").isEqualTo("wxchatpage")
+                .jsonPath("$.originalId").isEqualTo("gh_sandbox")
+                .jsonPath("$.aesKey").isEmpty();
+    }
+
+    private String gatewayAnswering(int status, String answer) {
+        gateway = HttpServer.create().host("127.0.0.1").port(0)
+                .handle((request, response) -> request.receive().aggregate().asString(StandardCharsets.UTF_8)
+                        .defaultIfEmpty("")
+                        .flatMap(body -> {
+                            delivered.add(new Delivery(request.method().name(), request.uri(),
+                                    request.requestHeaders().get("Content-Type"), body));
+                            return response.status(status).header("Content-Type", answer.startsWith("{")
+                                            ? "application/json" : "text/plain;charset=UTF-8")
+                                    .sendString(Mono.just(answer)).then();
+                        }))
+                .bindNow(Duration.ofSeconds(5));
+        return "http://127.0.0.1:" + gateway.port();
+    }
+
+    private static WebTestClient pageAgainst(String gatewayUrl) {
+        return pageAgainst(new ChatProperties(gatewayUrl, "http://127.0.0.1:8080", "page-token", "", "gh_sandbox"));
+    }
+
+    private static WebTestClient pageAgainst(ChatProperties chat) {
+        SandboxProperties sandbox = new SandboxProperties("wxchatpage", "secret", "sk", Duration.ZERO, Duration.ofSeconds(7200), null);
+        return WebTestClient.bindToController(new ChatPageController(chat, sandbox, new GatewayRelay(chat, WebClient.builder())))
+                .build();
+    }
+
+    private record Delivery(String method, String uri, String contentType, String body) {
+    }
+}

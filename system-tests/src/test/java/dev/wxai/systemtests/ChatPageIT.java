@@ -1,0 +1,165 @@
+package dev.wxai.systemtests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.wxai.common.redis.Keys;
+import dev.wxai.common.wechat.MessageCrypto;
+import dev.wxai.common.wechat.PassiveReply;
+import dev.wxai.common.wechat.SafeModeReply;
+import dev.wxai.testsupport.SandboxClient;
+import dev.wxai.testsupport.TestRedis;
+import dev.wxai.testsupport.WechatRequests;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The sandbox's chat page in headless Chromium against every service: what a developer clicks is what the test
+ * clicks. The page signs (and in safe mode encrypts) each message itself; the services check it like any WeChat
+ * delivery, so a wrong signature or a wrong cipher in the page fails here. Push mode, with an EncodingAESKey
+ * configured so that plaintext and safe-mode deliveries are both accepted.
+ */
+class ChatPageIT {
+
+    private static final String AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+    private static final Duration REPLY_WAIT = Duration.ofSeconds(30);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static Stack stack;
+    private static SandboxClient sandbox;
+    private static ChromeDriver browser;
+
+    @BeforeAll
+    static void startEveryServiceAndTheBrowser() {
+        assumeTrue(HeadlessChromium.installed(), "ChatPageIT needs Debian's Chromium and its driver ("
+                + HeadlessChromium.BROWSER + ", " + HeadlessChromium.DRIVER + "): apt-get install chromium chromium-driver");
+        stack = new Stack("wxai_e2e_chat", Map.of("wxai.wechat.aes-key", AES_KEY));
+        sandbox = new SandboxClient(stack.sandbox());
+        browser = HeadlessChromium.start();
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    /** What the page looked like at the end of each test, for whoever reads a failure. */
+    @AfterEach
+    void keepAScreenshot(TestInfo test) throws IOException {
+        Path shot = Path.of("target", "service-logs", "chat-page-" + test.getTestMethod().orElseThrow().getName() + ".png");
+        Files.write(shot, browser.getScreenshotAs(OutputType.BYTES));
+    }
+
+    @Test
+    void aMessageTypedInThePageIsAnsweredWithTheModelsAnswer() {
+        String openid = WechatRequests.newOpenid();
+        String question = "页面里的问题 " + UUID.randomUUID();
+        ChatPage page = ChatPage.open(browser, stack.sandbox()).as(openid);
+
+        page.send(question);
+
+        assertThat(page.awaitDeliveryStatus()).isEqualTo("200");
+        String reply = page.awaitReply("customer-service", REPLY_WAIT);
+        assertThat(reply).isEqualTo(sandbox.modelAnswerTo(question));
+        assertThat(sandbox.successfulReplies(openid)).hasSize(1);
+        assertThat(page.replies()).containsExactly(reply);
+    }
+
+    @Test
+    void aMembershipBoughtAndPaidInThePageShowsThePaidOrderAndTheActiveMembership() throws Exception {
+        String openid = WechatRequests.newOpenid();
+        ChatPage page = ChatPage.open(browser, stack.sandbox()).as(openid);
+        assertThat(page.membershipShown(Duration.ofSeconds(10))).as("a new user is no member").isFalse();
+
+        page.buy("MEMBER-MONTH");
+        String outTradeNo = page.outTradeNo();
+        page.pay();
+
+        page.awaitOrderStatus("PAID", Duration.ofSeconds(15));
+        assertThat(page.orderStatusShown()).isEqualTo("PAID");
+        // Outbox → Kafka → worker → Redis: the page keeps asking until the entitlement is there.
+        page.awaitMembershipActive(REPLY_WAIT);
+        assertThat(page.membershipText()).contains("member until");
+        // What the page shows is what the services hold.
+        JsonNode order = getJson(stack.gateway() + "/api/orders/" + outTradeNo);
+        assertThat(order.path("status").asString()).isEqualTo("PAID");
+        assertThat(order.path("openid").asString()).isEqualTo(openid);
+        assertThat(TestRedis.template().hasKey(Keys.entitlement(openid)).block()).isTrue();
+    }
+
+    @Test
+    void inSafeModeThePageEncryptsAndSignsLikeWechatAndTheMessageIsAnswered() {
+        String openid = WechatRequests.newOpenid();
+        String question = "安全模式 " + UUID.randomUUID();
+        ChatPage page = ChatPage.open(browser, stack.sandbox()).as(openid).safeMode();
+
+        page.send(question);
+
+        assertThat(page.awaitDeliveryStatus()).as("the ingress verified msg_signature and decrypted the page's message")
+                .isEqualTo("200");
+        assertThat(page.awaitReply("customer-service", REPLY_WAIT)).isEqualTo(sandbox.modelAnswerTo(question));
+    }
+
+    /**
+     * Every padding length WeChat's 32-byte scheme can produce (1 to 32), both ways: what the page encrypts opens
+     * with common-lib's MessageCrypto, and what MessageCrypto seals as a passive reply the page opens and verifies.
+     */
+    @Test
+    void thePagesSafeModeCryptoAgreesWithMessageCryptoForEveryPaddingLength() {
+        String openid = WechatRequests.newOpenid();
+        ChatPage page = ChatPage.open(browser, stack.sandbox()).as(openid);
+        MessageCrypto wechatSide = new MessageCrypto(stack.appId, AES_KEY, null);
+
+        List<String> contents = new ArrayList<>();
+        for (int length = 0; length < 32; length++) {
+            contents.add("x".repeat(length)); // 32 consecutive lengths: every padding from 1 to 32 bytes
+        }
+        contents.add("中文、表情 😀 与 ]]> 之类的字符");
+        for (String content : contents) {
+            String xml = PassiveReply.text(openid, "gh_sandbox", 1_732_867_201L, content);
+
+            Object sealedByPage = page.script("WxCrypto.encrypt(arguments[0], arguments[1], arguments[2]).then(done);",
+                    xml, stack.appId, AES_KEY);
+            Map<String, Object> openedByPage = page.readPassiveReply(
+                    SafeModeReply.wrap(wechatSide, Stack.TOKEN, xml, 1_732_867_201L, "nonce" + content.length()));
+
+            assertThat(wechatSide.decrypt((String) sealedByPage)).isEqualTo(xml);
+            assertThat(openedByPage).containsEntry("content", content).containsEntry("toUserName", openid)
+                    .containsEntry("encrypted", true).containsEntry("signatureValid", true);
+        }
+        String forged = SafeModeReply.wrap(wechatSide, "another-token", PassiveReply.text(openid, "gh_sandbox", 1L, "x"), 1L, "n");
+        assertThat(page.readPassiveReply(forged)).containsEntry("signatureValid", false);
+    }
+
+    private static JsonNode getJson(String url) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(url).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+}
