@@ -4,15 +4,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Enough of {@code kustomize build} for this repository's overlays, so that tests can check what
  * {@code kubectl apply -k} would apply without kubectl: {@code resources} (files, multi-document, and directories
- * with their own kustomization), {@code patches} (strategic-merge patches given by {@code path}, targeting the
+ * with their own kustomization), {@code configMapGenerator} (ConfigMaps from files, with a fixed name: see
+ * {@link #generateConfigMap}), {@code patches} (strategic-merge patches given by {@code path}, targeting the
  * resource of the same kind and name), {@code namespace} and {@code images}. Anything else in a kustomization is
  * refused rather than ignored, so a new feature in the overlays fails here until this resolver learns it.
  *
@@ -23,7 +26,12 @@ import java.util.Set;
  */
 final class Kustomize {
 
-    private static final Set<String> SUPPORTED = Set.of("apiVersion", "kind", "resources", "patches", "namespace", "images");
+    private static final Set<String> SUPPORTED = Set.of("apiVersion", "kind", "resources", "configMapGenerator", "patches",
+            "namespace", "images");
+    private static final Set<String> GENERATOR_KEYS = Set.of("name", "files", "options");
+    private static final Set<String> GENERATOR_OPTIONS = Set.of("disableNameSuffixHash", "labels", "annotations");
+    /** Kubernetes' rule for ConfigMap keys. */
+    private static final Pattern CONFIG_MAP_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
     private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding",
             "CustomResourceDefinition", "PersistentVolume", "StorageClass", "PriorityClass", "IngressClass",
             "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration");
@@ -65,6 +73,9 @@ final class Kustomize {
                 throw new IllegalStateException(file + ": resource " + entry + " does not exist");
             }
         }
+        for (Object entry : Yamls.list(kustomization.get("configMapGenerator"))) {
+            resources.add(generateConfigMap(dir, Yamls.map(entry), file));
+        }
         for (Object entry : Yamls.list(kustomization.get("patches"))) {
             Map<String, Object> patch = Yamls.map(entry);
             if (!patch.keySet().equals(Set.of("path"))) {
@@ -94,6 +105,78 @@ final class Kustomize {
         }
         checkUnique(resources, file);
         return resources;
+    }
+
+    /**
+     * One {@code configMapGenerator} entry: {@code name}, {@code files} ({@code path} or {@code key=path}, each inside
+     * the kustomization's directory, as kustomize's default load restrictor demands; the key defaults to the file
+     * name) and {@code options} with {@code labels}, {@code annotations} and {@code disableNameSuffixHash: true}.
+     * Kustomize's content-hash name suffix is not implemented, so generators must disable it; literals, env files
+     * and merge behaviours are refused.
+     */
+    static Map<String, Object> generateConfigMap(Path dir, Map<String, Object> generator, Path origin) {
+        for (String key : generator.keySet()) {
+            if (!GENERATOR_KEYS.contains(key)) {
+                throw new UnsupportedOperationException(origin + ": configMapGenerator '" + key + "' is not supported by "
+                        + "the test resolver (only name, files and options)");
+            }
+        }
+        Object name = generator.get("name");
+        if (name == null) {
+            throw new IllegalStateException(origin + ": a configMapGenerator without a name");
+        }
+        Map<String, Object> options = Yamls.map(generator.get("options"));
+        for (String key : options.keySet()) {
+            if (!GENERATOR_OPTIONS.contains(key)) {
+                throw new UnsupportedOperationException(origin + ": configMapGenerator option '" + key
+                        + "' is not supported by the test resolver");
+            }
+        }
+        if (!Boolean.TRUE.equals(options.get("disableNameSuffixHash"))) {
+            throw new UnsupportedOperationException(origin + ": configMapGenerator " + name + " needs options."
+                    + "disableNameSuffixHash: true (the test resolver does not compute kustomize's name hash)");
+        }
+        List<Object> files = Yamls.list(generator.get("files"));
+        if (files.isEmpty()) {
+            throw new IllegalStateException(origin + ": configMapGenerator " + name + " has no files");
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        for (Object entry : files) {
+            String spec = String.valueOf(entry);
+            int equals = spec.indexOf('=');
+            String relative = equals < 0 ? spec : spec.substring(equals + 1);
+            Path path = dir.resolve(relative).normalize();
+            String key = equals < 0 ? path.getFileName().toString() : spec.substring(0, equals);
+            if (!path.startsWith(dir.normalize())) {
+                throw new IllegalStateException(origin + ": configMapGenerator file " + relative + " is outside "
+                        + dir + "; kustomize only reads files under the kustomization's directory");
+            }
+            if (!Files.isRegularFile(path)) {
+                throw new IllegalStateException(origin + ": configMapGenerator file " + relative + " does not exist");
+            }
+            if (!CONFIG_MAP_KEY.matcher(key).matches()) {
+                throw new IllegalStateException(origin + ": '" + key + "' is not a valid ConfigMap key");
+            }
+            if (data.put(key, Repo.read(path)) != null) {
+                throw new IllegalStateException(origin + ": configMapGenerator " + name + " has the key " + key + " twice");
+            }
+        }
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("name", String.valueOf(name));
+        for (String field : List.of("labels", "annotations")) {
+            Map<String, Object> values = Yamls.map(options.get(field));
+            if (!values.isEmpty()) {
+                Map<String, Object> copy = new LinkedHashMap<>();
+                values.forEach((key, value) -> copy.put(key, String.valueOf(value)));
+                metadata.put(field, copy);
+            }
+        }
+        Map<String, Object> configMap = new LinkedHashMap<>();
+        configMap.put("apiVersion", "v1");
+        configMap.put("kind", "ConfigMap");
+        configMap.put("metadata", metadata);
+        configMap.put("data", data);
+        return configMap;
     }
 
     static String kind(Map<String, Object> resource) {

@@ -152,11 +152,98 @@ class KustomizeTest {
     void refusesWhatItDoesNotImplement() throws IOException {
         write("kustomization.yaml", """
                 resources: []
-                configMapGenerator:
+                secretGenerator:
                   - name: generated
                 """);
         assertThatThrownBy(() -> Kustomize.build(dir)).isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageContaining("configMapGenerator");
+                .hasMessageContaining("secretGenerator");
+    }
+
+    @Test
+    void configMapGeneratorMakesAConfigMapFromFilesWithTheOptionsLabelsThenTheOverlayAppliesItsNamespace()
+            throws IOException {
+        write("shared/dashboards/kustomization.yaml", """
+                configMapGenerator:
+                  - name: dashboards
+                    files:
+                      - a.json
+                      - renamed.json=b.json
+                    options:
+                      disableNameSuffixHash: true
+                      labels:
+                        grafana_dashboard: "1"
+                      annotations:
+                        grafana_folder: team
+                """);
+        write("shared/dashboards/a.json", "{\"title\": \"a\"}\n");
+        write("shared/dashboards/b.json", "{\"title\": \"b\"}\n");
+        // A directory outside the overlay's root is a resource like any base.
+        write("overlay/kustomization.yaml", """
+                namespace: team
+                resources:
+                  - ../shared/dashboards
+                """);
+
+        List<Map<String, Object>> resources = Kustomize.build(dir.resolve("overlay"));
+
+        assertThat(resources).containsExactly(Map.of(
+                "apiVersion", "v1",
+                "kind", "ConfigMap",
+                "metadata", Map.of("name", "dashboards", "namespace", "team",
+                        "labels", Map.of("grafana_dashboard", "1"),
+                        "annotations", Map.of("grafana_folder", "team")),
+                "data", Map.of("a.json", "{\"title\": \"a\"}\n", "renamed.json", "{\"title\": \"b\"}\n")));
+    }
+
+    @Test
+    void configMapGeneratorReadsNoFileOutsideItsDirectory() throws IOException {
+        write("secret.json", "{}");
+        write("k/kustomization.yaml", """
+                configMapGenerator:
+                  - name: leak
+                    files:
+                      - ../secret.json
+                    options:
+                      disableNameSuffixHash: true
+                """);
+        assertThatThrownBy(() -> Kustomize.build(dir.resolve("k"))).hasMessageContaining("outside");
+    }
+
+    @Test
+    void configMapGeneratorRefusesWhatItDoesNotImplement() throws IOException {
+        write("hashed/kustomization.yaml", """
+                configMapGenerator:
+                  - name: hashed
+                    files:
+                      - a.json
+                """);
+        write("hashed/a.json", "{}");
+        assertThatThrownBy(() -> Kustomize.build(dir.resolve("hashed"))).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("disableNameSuffixHash");
+
+        write("literals/kustomization.yaml", """
+                configMapGenerator:
+                  - name: literal
+                    literals:
+                      - A=1
+                    options:
+                      disableNameSuffixHash: true
+                """);
+        assertThatThrownBy(() -> Kustomize.build(dir.resolve("literals"))).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("literals");
+
+        write("merge/kustomization.yaml", """
+                configMapGenerator:
+                  - name: merged
+                    files:
+                      - a.json
+                    options:
+                      disableNameSuffixHash: true
+                      immutable: true
+                """);
+        write("merge/a.json", "{}");
+        assertThatThrownBy(() -> Kustomize.build(dir.resolve("merge"))).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("immutable");
     }
 
     @Test
@@ -214,7 +301,7 @@ class KustomizeTest {
         return byId;
     }
 
-    private static Path onPath(String command) {
+    static Path onPath(String command) {
         String path = System.getenv("PATH");
         if (path == null) {
             return null;

@@ -18,7 +18,10 @@ final class Repo {
     /** Modules listed in the root pom, in order. */
     static final List<String> MODULES = modules();
 
-    /** Modules the Spring Boot plugin repackages into a runnable jar: the ones that become images. */
+    /**
+     * Spring Boot applications (a runnable jar and an application.yml): the ones that become images. The load tool
+     * is runnable too, but it is a command, not a service.
+     */
     static final List<String> SERVICE_MODULES = serviceModules();
 
     private Repo() {
@@ -79,7 +82,8 @@ final class Repo {
         List<String> services = new ArrayList<>();
         for (String module : MODULES) {
             Path pom = ROOT.resolve(module).resolve("pom.xml");
-            if (Files.isRegularFile(pom) && read(pom).contains("<artifactId>spring-boot-maven-plugin</artifactId>")) {
+            if (Files.isRegularFile(pom) && read(pom).contains("<artifactId>spring-boot-maven-plugin</artifactId>")
+                    && Files.isRegularFile(ROOT.resolve(module).resolve("src/main/resources/application.yml"))) {
                 services.add(module);
             }
         }

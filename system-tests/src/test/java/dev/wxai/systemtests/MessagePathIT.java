@@ -182,6 +182,7 @@ class MessagePathIT {
 
     @Test
     void everyServiceExposesTheMetersTheDashboardsUse() throws Exception {
+        // (The contract is observability/metrics.txt, which deploy-tests checks every dashboard query against.)
         String openid = WechatRequests.newOpenid();
         String msgId = WechatRequests.newMsgId();
         postMessage(openid, msgId, "metered " + msgId, Stack.TOKEN);
@@ -208,6 +209,34 @@ class MessagePathIT {
             assertThat(meters).as(service).allSatisfy(meter -> assertThat(scraped).contains(meter));
             assertThat(scraped).as(service).contains("application=\"" + service + "\"");
         }));
+        // Every meter the dashboards and alerts read (observability/metrics.txt) is really exposed by its service,
+        // once the events that create it happened: a refused signature, and a user typing faster than the limit.
+        postMessage(WechatRequests.newOpenid(), WechatRequests.newMsgId(), "forged", "not-the-token");
+        String fast = WechatRequests.newOpenid();
+        for (int i = 0; i < 8; i++) {
+            postMessage(fast, WechatRequests.newMsgId(), "fast " + i, Stack.TOKEN);
+        }
+        java.nio.file.Path contract = java.nio.file.Path.of(System.getProperty("wxai.root", ".."), "observability", "metrics.txt");
+        List<String[]> entries = java.nio.file.Files.readAllLines(contract).stream()
+                .filter(line -> !line.isBlank() && !line.startsWith("#"))
+                .map(line -> new String[] {line.split("\\s+")[0], line.contains("#") ? line.substring(line.indexOf('#') + 1).trim() : ""})
+                .filter(entry -> !entry[0].equals("up"))
+                .toList();
+        assertThat(entries).hasSizeGreaterThan(20);
+        List<String> services = List.of("gateway-service", "wechat-ingress-service", "ai-worker-service", "order-service");
+        // Up to 90 s: Micrometer's Kafka binder picks up the per-partition lag series on its 60 s refresh after the
+        // worker's partitions are assigned.
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            Map<String, String> scraped = new java.util.HashMap<>();
+            services.forEach(service -> scraped.put(service, scrape(service)));
+            for (String[] entry : entries) {
+                List<String> owners = entry[1].startsWith("every service") ? services
+                        : services.stream().filter(entry[1]::startsWith).toList();
+                assertThat(owners).as("owner of %s", entry[0]).isNotEmpty();
+                owners.forEach(owner -> assertThat(scraped.get(owner)).as("%s on %s", entry[0], owner)
+                        .containsPattern("(?m)^" + java.util.regex.Pattern.quote(entry[0]) + "[{ ]"));
+            }
+        });
         assertThat(scrape("wechat-ingress-service")).contains("wxai_ingress_messages_total{application=\"wechat-ingress-service\",kind=\"text\"}");
         assertThat(scrape("ai-worker-service")).contains("outcome=\"success\"").contains("outcome=\"sent\"");
         assertThat(scrape("order-service")).contains("wxai_payments_total{application=\"order-service\",outcome=\"paid\"}");
