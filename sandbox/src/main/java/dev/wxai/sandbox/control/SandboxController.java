@@ -53,7 +53,7 @@ class SandboxController {
         return faults.pending();
     }
 
-    /** {@code {"latencyMs":3000,"leadingBlankLines":2}} */
+    /** {@code {"latencyMs":3000,"leadingBlankLines":2,"failureRate":0.5,"failureStatus":503}} */
     @PostMapping("/model")
     Map<String, Object> model(@RequestBody ModelRequest request) {
         if (request.latencyMs() != null) {
@@ -62,12 +62,16 @@ class SandboxController {
         if (request.leadingBlankLines() != null) {
             model.leadingBlankLines(request.leadingBlankLines());
         }
-        return Map.of("latencyMs", model.latency().toMillis(), "leadingBlankLines", model.leadingBlankLines());
+        if (request.failureRate() != null) {
+            model.failing(request.failureRate(), request.failureStatus() == null ? 503 : request.failureStatus());
+        }
+        return Map.of("latencyMs", model.latency().toMillis(), "leadingBlankLines", model.leadingBlankLines(),
+                "failureRate", model.failureRate());
     }
 
     record FaultRequest(String target, int code, Integer times) {
     }
 
-    record ModelRequest(Long latencyMs, Integer leadingBlankLines) {
+    record ModelRequest(Long latencyMs, Integer leadingBlankLines, Double failureRate, Integer failureStatus) {
     }
 }

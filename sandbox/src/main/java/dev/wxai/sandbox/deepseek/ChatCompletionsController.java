@@ -51,7 +51,7 @@ class ChatCompletionsController {
             return Mono.just(record(request, lastUserMessage, traceparent, 422, null,
                     error(422, "Failed to deserialize the JSON body into the target type: messages", "invalid_request_error")));
         }
-        int status = faults.next("chat").orElse(200);
+        int status = faults.next("chat").orElseGet(behaviour::nextStatus);
         return Mono.delay(behaviour.latency()).map(tick -> status == 200
                 ? answer(request, lastUserMessage, traceparent)
                 : record(request, lastUserMessage, traceparent, status, null, error(status, reason(status), "api_error")));

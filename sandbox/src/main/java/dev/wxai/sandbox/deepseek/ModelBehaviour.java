@@ -2,6 +2,7 @@ package dev.wxai.sandbox.deepseek;
 
 import dev.wxai.sandbox.SandboxProperties;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.stereotype.Component;
 
 /** How the fake model behaves right now; changed at run time through {@code POST /sandbox/model}. */
@@ -10,6 +11,8 @@ public class ModelBehaviour {
 
     private volatile Duration latency;
     private volatile int leadingBlankLines;
+    private volatile double failureRate;
+    private volatile int failureStatus = 503;
 
     ModelBehaviour(SandboxProperties properties) {
         this.latency = properties.modelLatency();
@@ -30,5 +33,20 @@ public class ModelBehaviour {
 
     public void leadingBlankLines(int lines) {
         this.leadingBlankLines = lines;
+    }
+
+    /** A share of calls (0–1) that fail with {@code status}, at random: a DeepSeek that is partly down. */
+    public void failing(double rate, int status) {
+        this.failureRate = Math.max(0, Math.min(1, rate));
+        this.failureStatus = status;
+    }
+
+    public double failureRate() {
+        return failureRate;
+    }
+
+    /** The status of the next call: 200, or the failure status as often as the failure rate says. */
+    public int nextStatus() {
+        return failureRate > 0 && ThreadLocalRandom.current().nextDouble() < failureRate ? failureStatus : 200;
     }
 }
