@@ -178,6 +178,9 @@ class MessagePathIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> !sandbox.modelCallsFor(question).isEmpty());
         String arrived = sandbox.modelCallsFor(question).get(0).path("traceparent").asString();
         assertThat(arrived).startsWith("00-" + traceId + "-").doesNotContain("00f067aa0ba902b7");
+        // The logs an operator follows a message by carry the same trace id.
+        await().atMost(Duration.ofSeconds(10)).until(() -> stack.log("ai-worker-service").lines()
+                .anyMatch(line -> line.contains(traceId) && line.contains("Answered message")));
     }
 
     @Test

@@ -113,6 +113,16 @@ final class Stack implements AutoCloseable {
         return sandbox;
     }
 
+    /** What the service logged so far. */
+    String log(String module) {
+        Path log = services.stream().filter(service -> service.module().equals(module)).findFirst().orElseThrow().log();
+        try {
+            return java.nio.file.Files.readString(log);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The service's own base URL, e.g. for its /actuator endpoints. */
     String address(String module) {
         return addresses.get(module);

@@ -97,6 +97,15 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    public String module() {
+        return module;
+    }
+
+    /** Everything the process wrote, stdout and stderr. */
+    public Path log() {
+        return log;
+    }
+
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
     }

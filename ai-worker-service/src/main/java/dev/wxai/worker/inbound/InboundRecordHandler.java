@@ -3,6 +3,7 @@ package dev.wxai.worker.inbound;
 import dev.wxai.common.event.EventJson;
 import dev.wxai.common.event.InboundMessage;
 import dev.wxai.common.event.MalformedEventException;
+import dev.wxai.common.tracing.TraceScope;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -53,10 +54,9 @@ class InboundRecordHandler {
         }
         return sequencer.submit(message.openid(), () -> observation.around(record, pipeline.handle(message, record)
                 .retryWhen(INFRASTRUCTURE)
-                .onErrorResume(error -> {
-                    log.error("Message {} failed after retries; dead-lettered", message.msgId(), error);
-                    return park(record, error);
-                })));
+                .onErrorResume(error -> TraceScope.logged(
+                                () -> log.error("Message {} failed after retries; dead-lettered", message.msgId(), error))
+                        .then(park(record, error)))));
     }
 
     private Mono<Void> park(ConsumerRecord<String, String> record, Throwable reason) {

@@ -2,6 +2,7 @@ package dev.wxai.worker.inbound;
 
 import dev.wxai.common.event.InboundMessage;
 import dev.wxai.common.log.Masking;
+import dev.wxai.common.tracing.TraceScope;
 import dev.wxai.common.wechat.api.WechatApiException;
 import dev.wxai.worker.config.WorkerProperties;
 import dev.wxai.worker.conversation.ConversationMemory;
@@ -95,16 +96,16 @@ class ReplyPipeline {
                         ? Mono.<Void>empty()
                         : memory.remember(openid, message.content(), answer.get())
                                 .then(replyAndMark(message, owner, answer.get())))
-                .doOnSuccess(done -> log.info("Answered message {} from {}", message.msgId(), Masking.openid(openid)));
+                .then(TraceScope.logged(() -> log.info("Answered message {} from {}", message.msgId(), Masking.openid(openid))));
     }
 
     private Mono<Void> apologize(InboundMessage message, ConsumerRecord<String, String> record, String owner,
                                  Throwable error) {
-        log.warn("The model could not answer message {}: {}", message.msgId(), error.toString());
-        return whileClaimed(message, owner, deliver(message, replies.apology())
-                .doOnSuccess(sent -> apologies.increment())
-                .then(claims.markApologized(message.msgId()))
-                .then(deadLetters.send(record, error)));
+        return TraceScope.logged(() -> log.warn("The model could not answer message {}: {}", message.msgId(), error.toString()))
+                .then(whileClaimed(message, owner, deliver(message, replies.apology())
+                        .doOnSuccess(sent -> apologies.increment())
+                        .then(claims.markApologized(message.msgId()))
+                        .then(deadLetters.send(record, error))));
     }
 
     private Mono<Void> replyAndMark(InboundMessage message, String owner, String text) {

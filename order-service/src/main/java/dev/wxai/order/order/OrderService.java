@@ -1,6 +1,7 @@
 package dev.wxai.order.order;
 
 import dev.wxai.common.log.Masking;
+import dev.wxai.common.tracing.TraceScope;
 import dev.wxai.order.catalog.Product;
 import dev.wxai.order.catalog.ProductRepository;
 import dev.wxai.order.config.OrderProperties;
@@ -67,15 +68,15 @@ public class OrderService {
         String outTradeNo = newOutTradeNo(now);
         return orders.insert(outTradeNo, openid, product.sku(), product.priceFen(), now, expiresAt)
                 .then(prepay(outTradeNo, openid, product, channel, expiresAt))
-                .map(payment -> {
+                .flatMap(payment -> {
                     Map<String, Object> response = new LinkedHashMap<>();
                     response.put("outTradeNo", outTradeNo);
                     response.put("status", OrderStatus.CREATED.name());
                     response.put("amountFen", product.priceFen());
                     response.put("expiresAt", expiresAt.toString());
                     response.putAll(payment);
-                    log.info("Order {} for {} ({} fen) from {}", outTradeNo, product.sku(), product.priceFen(), Masking.openid(openid));
-                    return response;
+                    return TraceScope.logged(() -> log.info("Order {} for {} ({} fen) from {}", outTradeNo, product.sku(),
+                            product.priceFen(), Masking.openid(openid))).thenReturn(response);
                 });
     }
 

@@ -3,6 +3,7 @@ package dev.wxai.order.pay;
 import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
 import static org.springframework.web.reactive.function.server.RouterFunctions.route;
 
+import dev.wxai.common.tracing.TraceScope;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,14 +59,13 @@ class PaymentNotificationHandler {
                     return ServerResponse.noContent().build();
                 })
                 .onErrorResume(RejectedNotification.class, rejected -> {
-                    log.warn("Refused a payment notification: {}", rejected.getMessage());
                     metrics.notification(false);
-                    return fail(rejected.status(), rejected.getMessage());
+                    return TraceScope.logged(() -> log.warn("Refused a payment notification: {}", rejected.getMessage()))
+                            .then(fail(rejected.status(), rejected.getMessage()));
                 })
-                .onErrorResume(error -> {
-                    log.error("Could not record a payment notification; WeChat Pay will retry", error);
-                    return fail(HttpStatus.INTERNAL_SERVER_ERROR, "temporarily unable to record the notification");
-                });
+                .onErrorResume(error -> TraceScope.logged(
+                                () -> log.error("Could not record a payment notification; WeChat Pay will retry", error))
+                        .then(fail(HttpStatus.INTERNAL_SERVER_ERROR, "temporarily unable to record the notification")));
     }
 
     private static Mono<ServerResponse> fail(HttpStatus status, String message) {

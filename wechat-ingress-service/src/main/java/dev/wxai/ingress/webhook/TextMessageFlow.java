@@ -1,6 +1,7 @@
 package dev.wxai.ingress.webhook;
 
 import dev.wxai.common.log.Masking;
+import dev.wxai.common.tracing.TraceScope;
 import dev.wxai.ingress.config.IngressProperties;
 import dev.wxai.ingress.config.WechatProperties;
 import dev.wxai.ingress.dedupe.DuplicateFilter;
@@ -97,9 +98,9 @@ class TextMessageFlow {
                 .then(duplicates.markPublished(wechat.appId(), key))
                 .thenReturn(true)
                 .onErrorResume(error -> {
-                    log.warn("Could not publish message {}: {}; WeChat will retry", key, error.toString());
                     metrics.publishFailed();
-                    return duplicates.release(wechat.appId(), key).onErrorResume(releaseError -> Mono.empty())
+                    return TraceScope.logged(() -> log.warn("Could not publish message {}: {}; WeChat will retry", key, error.toString()))
+                            .then(duplicates.release(wechat.appId(), key).onErrorResume(releaseError -> Mono.empty()))
                             .thenReturn(false);
                 });
     }
