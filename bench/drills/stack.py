@@ -58,8 +58,9 @@ def alive(process):
 def up(env=None):
     """Starts whatever of the stack is not running (with extra environment for the services started now)."""
     environment = dict(os.environ, STACK_JVM_OPTS=os.environ.get("STACK_JVM_OPTS", ""), **(env or {}))
-    subprocess.run([os.path.join(ROOT, "bin", "stack"), "up"], env=environment, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    result = subprocess.run([os.path.join(ROOT, "bin", "stack"), "up"], env=environment, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError("bin/stack up failed: " + (result.stdout + result.stderr)[-600:])
 
 
 def redis_stop():

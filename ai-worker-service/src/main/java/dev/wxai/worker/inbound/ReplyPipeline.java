@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /**
  * One inbound text message: claim it, check the command and the quota, ask the model with the conversation so far,
@@ -34,6 +35,12 @@ class ReplyPipeline {
 
     /** How often a message another worker holds is checked; it is answered or its claim expires. */
     private static final Duration HELD_POLL = Duration.ofSeconds(1);
+    /**
+     * Once a reply went out, recording that must not fail the message: the retry of the whole pipeline would send
+     * the reply again (the Redis drill answered 4 of 9,772 messages twice that way). The mark is retried on its own,
+     * for about two minutes, while Redis comes back.
+     */
+    private static final Retry MARK = Retry.backoff(10, Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(15));
 
     private final ReplyClaims claims;
     private final DailyQuota quota;
@@ -104,12 +111,17 @@ class ReplyPipeline {
         return TraceScope.logged(() -> log.warn("The model could not answer message {}: {}", message.msgId(), error.toString()))
                 .then(whileClaimed(message, owner, deliver(message, replies.apology())
                         .doOnSuccess(sent -> apologies.increment())
-                        .then(claims.markApologized(message.msgId()))
+                        .then(marked(claims.markApologized(message.msgId()), message.msgId()))
                         .then(deadLetters.send(record, error))));
     }
 
     private Mono<Void> replyAndMark(InboundMessage message, String owner, String text) {
-        return whileClaimed(message, owner, deliver(message, text).then(claims.markSent(message.msgId())));
+        return whileClaimed(message, owner, deliver(message, text).then(marked(claims.markSent(message.msgId()), message.msgId())));
+    }
+
+    private Mono<Void> marked(Mono<Void> mark, String msgId) {
+        return mark.retryWhen(MARK).onErrorResume(error -> TraceScope.logged(() -> log.error(
+                "Could not record that message {} was answered; a redelivery of it could be answered again", msgId, error)));
     }
 
     /** Sends only if the claim is still ours: a claim that expired (a very slow answer) was taken over. */
