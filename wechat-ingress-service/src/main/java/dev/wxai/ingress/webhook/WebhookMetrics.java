@@ -3,6 +3,8 @@ package dev.wxai.ingress.webhook;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Component;
@@ -17,6 +19,8 @@ class WebhookMetrics {
     private static final Set<String> KINDS = Set.of("text", "image", "voice", "video", "shortvideo", "location", "link", "event");
 
     private final MeterRegistry registry;
+    /** One counter per kind, registered once: looking a meter up by name and tags costs allocations per request. */
+    private final Map<String, Counter> messages = new HashMap<>();
     private final Counter duplicates;
     private final Counter publishFailures;
     private final Timer accepted;
@@ -24,6 +28,10 @@ class WebhookMetrics {
 
     WebhookMetrics(MeterRegistry registry) {
         this.registry = registry;
+        for (String kind : KINDS) {
+            messages.put(kind, registry.counter("wxai.ingress.messages", "kind", kind));
+        }
+        messages.put("other", registry.counter("wxai.ingress.messages", "kind", "other"));
         this.duplicates = Counter.builder("wxai.ingress.duplicates")
                 .description("WeChat's repeated deliveries of a message already accepted").register(registry);
         this.publishFailures = Counter.builder("wxai.ingress.publish.failures")
@@ -38,8 +46,7 @@ class WebhookMetrics {
     }
 
     void message(String msgType) {
-        String kind = msgType == null ? "other" : msgType;
-        registry.counter("wxai.ingress.messages", "kind", KINDS.contains(kind) ? kind : "other").increment();
+        messages.getOrDefault(msgType == null ? "other" : msgType, messages.get("other")).increment();
     }
 
     void duplicate() {
