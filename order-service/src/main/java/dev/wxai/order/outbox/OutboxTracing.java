@@ -1,8 +1,6 @@
 package dev.wxai.order.outbox;
 
-import io.micrometer.context.ContextSnapshot;
-import io.micrometer.context.ContextSnapshotFactory;
-import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import dev.wxai.common.tracing.TraceScope;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
@@ -20,7 +18,6 @@ import reactor.core.publisher.Mono;
 @Component
 class OutboxTracing {
 
-    private static final ContextSnapshotFactory SNAPSHOTS = ContextSnapshotFactory.builder().build();
     private static final String HEADER = "traceparent";
 
     private final Tracer tracer;
@@ -33,16 +30,14 @@ class OutboxTracing {
 
     /** The current span as a {@code traceparent}; empty outside any trace. */
     Mono<String> currentTraceparent() {
-        return Mono.deferContextual(context -> {
-            try (ContextSnapshot.Scope scope = SNAPSHOTS.setThreadLocalsFrom(context, ObservationThreadLocalAccessor.KEY)) {
-                Span span = tracer.currentSpan();
-                if (span == null) {
-                    return Mono.empty();
-                }
-                Map<String, String> carrier = new HashMap<>();
-                propagator.inject(span.context(), carrier, Map::put);
-                return Mono.justOrEmpty(carrier.get(HEADER));
+        return TraceScope.deferWithTrace(() -> {
+            Span span = tracer.currentSpan();
+            if (span == null) {
+                return Mono.empty();
             }
+            Map<String, String> carrier = new HashMap<>();
+            propagator.inject(span.context(), carrier, Map::put);
+            return Mono.justOrEmpty(carrier.get(HEADER));
         });
     }
 
