@@ -223,10 +223,12 @@ class WorkerIT {
         try {
             sandbox.modelLatency(Duration.ofSeconds(3));
             List<String> openids = IntStream.range(0, 40).mapToObj(i -> WechatRequests.newOpenid()).toList();
-            openids.forEach(openid -> publish(openid, "接管测试 " + openid));
-            // Both workers hold calls in flight; one dies without draining or committing.
-            await().atMost(Duration.ofSeconds(10)).until(() -> sandbox.modelCalls().stream()
-                    .filter(call -> call.path("lastUserMessage").asString().startsWith("接管测试")).count() >= 20);
+            List<String> msgIds = openids.stream().map(openid -> publish(openid, "接管测试 " + openid)).toList();
+            // Both workers hold calls in flight (every message claimed, no answer due for 3 s); one dies without
+            // draining or committing. Killing it while replies go out would test the one window no worker can close:
+            // a reply WeChat took whose "sent" mark was never written (the customer-service API has no idempotency key).
+            await().atMost(Duration.ofSeconds(10)).until(() -> msgIds.stream()
+                    .allMatch(msgId -> TestRedis.template().hasKey(Keys.delivered(msgId)).block()));
             worker.kill();
             worker = startWorker();
 
