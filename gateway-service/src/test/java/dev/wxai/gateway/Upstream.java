@@ -1,5 +1,6 @@
 package dev.wxai.gateway;
 
+import io.netty.handler.codec.http.HttpHeaders;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Mono;
@@ -13,6 +14,7 @@ import reactor.netty.http.server.HttpServer;
 final class Upstream implements AutoCloseable {
 
     private final ConcurrentHashMap<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, HttpHeaders> lastHeaders = new ConcurrentHashMap<>();
     private final DisposableServer server;
     /** Like a service shutting down: readiness and everything else answer 503. */
     private volatile boolean unready;
@@ -22,6 +24,7 @@ final class Upstream implements AutoCloseable {
                 .handle((request, response) -> request.receive().aggregate().asString().defaultIfEmpty("")
                         .flatMap(body -> {
                             int hit = hits.computeIfAbsent(request.path(), path -> new AtomicInteger()).incrementAndGet();
+                            lastHeaders.put(request.path(), request.requestHeaders().copy());
                             // Paths with "flaky" fail their first two hits, like an upstream that is restarting.
                             int status = unready ? 503 : request.path().contains("flaky") && hit <= 2 ? 500 : 200;
                             return response.status(status).header("Content-Type", "text/plain")
@@ -41,6 +44,11 @@ final class Upstream implements AutoCloseable {
     int hits(String path) {
         AtomicInteger count = hits.get(path.startsWith("/") ? path.substring(1) : path);
         return count == null ? 0 : count.get();
+    }
+
+    /** The headers of the last request that reached {@code path}. */
+    HttpHeaders lastHeaders(String path) {
+        return lastHeaders.get(path.startsWith("/") ? path.substring(1) : path);
     }
 
     @Override
