@@ -2,18 +2,21 @@
 // The page plays WeChat's servers for each message (builds the XML, signs it, encrypts it in safe mode) and hands
 // the finished delivery to the sandbox, which posts it unaltered to the gateway's /wechat (that path has no CORS:
 // only WeChat's servers call it). Replies arrive at the sandbox's customer-service API (push mode), or in the
-// answer to the delivery itself (passive mode). The shop talks to the gateway's /api/** directly (CORS).
+// answer to the delivery itself (passive mode). The account menu's 会员 button opens the member page on the gateway,
+// which signs the user in through the sandbox's WeChat authorize page, as the same button does inside WeChat.
 'use strict';
 
 (function () {
   const POLL_MS = 1000;
   // WeChat delivers a message up to three times when it gets no answer or a failure; passive mode relies on it.
   const DELIVERIES = 3;
-  const ENTITLEMENT_WATCH = 30; // polls, one a second: the entitlement travels outbox → Kafka → worker → Redis
-  const OPENID = /^[A-Za-z0-9_-]{16,64}$/; // what the order API accepts
+  const OPENID = /^[A-Za-z0-9_-]{16,64}$/; // what the sandbox's WeChat sign-in accepts
+  // The sandbox's authorize page signs in as this cookie's user without asking, as WeChat knows its user.
+  const OPENID_COOKIE = 'wxai_sandbox_openid';
+  const MEMBER_PAGE = '/auth/wechat?next=/shop/';
   const OPENID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';
 
-  const state = { config: null, openid: null, generation: 0, seen: 0, polling: false, order: null };
+  const state = { config: null, openid: null, generation: 0, seen: 0, polling: false };
   const $ = (id) => document.getElementById(id);
 
   // ---- plumbing ---------------------------------------------------------------------------------------------
@@ -48,10 +51,6 @@
 
   function remembered() {
     try { return localStorage.getItem('wxai.chat.openid'); } catch (unavailable) { return null; }
-  }
-
-  function yuan(fen) {
-    return '¥' + (fen / 100).toFixed(2);
   }
 
   // ---- the chat -----------------------------------------------------------------------------------------------
@@ -229,176 +228,26 @@
     state.openid = openid;
     state.generation++;
     state.seen = 0;
-    state.order = null;
     $('openid').value = openid;
     $('messages').replaceChildren();
-    renderOrder(null);
     remember(openid);
     notice('你是 · you are ' + openid);
     $('text').disabled = false;
     $('send').disabled = false;
-    refreshEntitlement();
+    $('open-shop').disabled = false;
     poll();
   }
 
-  // ---- the shop -----------------------------------------------------------------------------------------------
+  // ---- the account menu ---------------------------------------------------------------------------------------
 
-  function api(path, options) {
-    return fetch(state.config.gatewayUrl + path, options);
-  }
-
-  async function loadProducts() {
-    const list = $('products');
-    let products;
-    try {
-      products = await json(api('/api/products'));
-    } catch (e) {
-      list.innerHTML = '';
-      const item = document.createElement('li');
-      item.className = 'error';
-      item.textContent = '无法读取商品 · cannot load the products (' + e.message + '). Is the gateway up, and does '
-        + 'WXAI_GATEWAY_WEBORIGINS list ' + location.origin + '?';
-      list.append(item);
-      return;
-    }
-    list.replaceChildren(...products.map((product) => {
-      const item = document.createElement('li');
-      item.dataset.sku = product.sku;
-      const label = document.createElement('span');
-      label.textContent = product.name + (product.days ? ' · ' + product.days + '天' : '');
-      const price = document.createElement('span');
-      price.className = 'price';
-      price.textContent = yuan(product.priceFen);
-      label.append(price);
-      const buy = document.createElement('button');
-      buy.type = 'button';
-      buy.className = 'buy';
-      buy.textContent = '购买 · Buy';
-      buy.addEventListener('click', () => placeOrder(product));
-      item.append(label, buy);
-      return item;
-    }));
-  }
-
-  async function placeOrder(product) {
-    const openid = state.openid;
-    if (!openid) return;
-    renderOrder({ status: 'CREATING', sku: product.sku });
-    try {
-      const created = await json(api('/api/orders', {
-        method: 'POST', headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ openid, sku: product.sku, channel: 'NATIVE' }) }));
-      if (openid !== state.openid) return;
-      state.order = { ...created, sku: product.sku, kind: product.kind };
-      renderOrder(state.order);
-    } catch (e) {
-      renderOrder({ status: 'FAILED', sku: product.sku, error: e.message });
-    }
-  }
-
-  /** Pays the way the sandbox's WeChat Pay does: a signed, encrypted notification to the gateway's /pay/notify. */
-  async function pay() {
-    const order = state.order;
-    if (!order) return;
-    $('pay').disabled = true;
-    try {
-      const result = await json(fetch('/sandbox/pay/' + encodeURIComponent(order.outTradeNo), {
-        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }));
-      order.notification = (result.statuses || []).join(', ');
-    } catch (e) {
-      order.error = e.message;
-      renderOrder(order);
-      return;
-    }
-    await refreshOrder(order);
-    if (order.kind === 'MEMBERSHIP') watchEntitlement(state.openid, state.generation);
-  }
-
-  async function refreshOrder(order) {
-    for (let i = 0; i < 10; i++) {
-      try {
-        const view = await json(api('/api/orders/' + encodeURIComponent(order.outTradeNo)));
-        Object.assign(order, view);
-      } catch (e) {
-        order.error = e.message;
-      }
-      if (order !== state.order) return;
-      renderOrder(order);
-      if (order.status !== 'CREATED') return;
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
-  }
-
-  function renderOrder(order) {
-    const box = $('order');
-    box.dataset.status = order ? order.status : '';
-    box.replaceChildren();
-    if (!order) {
-      const empty = document.createElement('p');
-      empty.className = 'hint';
-      empty.textContent = '还没有订单 · no order yet';
-      box.append(empty);
-      return;
-    }
-    const fields = document.createElement('dl');
-    const rows = [
-      ['商品 · sku', order.sku],
-      ['订单号 · outTradeNo', order.outTradeNo, 'order-no'],
-      ['金额 · amount', order.amountFen === undefined ? undefined : yuan(order.amountFen)],
-      ['状态 · status', order.status, 'order-status'],
-      ['支付链接 · codeUrl', order.codeUrl],
-      ['微信支付通知 · notification', order.notification === undefined ? undefined : 'HTTP ' + order.notification],
-      ['交易号 · transactionId', order.payment ? order.payment.transactionId : undefined],
-      ['支付时间 · paidAt', order.paidAt || undefined],
-      ['错误 · error', order.error],
-    ];
-    for (const [name, value, id] of rows) {
-      if (value === undefined || value === null) continue;
-      const term = document.createElement('dt');
-      term.textContent = name;
-      const detail = document.createElement('dd');
-      detail.textContent = value;
-      if (id) detail.id = id;
-      if (id === 'order-status') detail.className = 'status';
-      fields.append(term, detail);
-    }
-    box.append(fields);
-    if (order.status === 'CREATED') {
-      const payButton = document.createElement('button');
-      payButton.type = 'button';
-      payButton.id = 'pay';
-      payButton.textContent = '模拟支付 · Pay (sandbox)';
-      payButton.addEventListener('click', pay);
-      box.append(payButton);
-    }
-  }
-
-  async function refreshEntitlement() {
-    const openid = state.openid;
-    const box = $('entitlement');
-    try {
-      const entitlement = await json(api('/api/entitlements/' + encodeURIComponent(openid)));
-      if (openid !== state.openid) return null;
-      box.dataset.active = String(entitlement.active);
-      box.textContent = entitlement.active
-        ? '会员有效至 · member until ' + new Date(entitlement.membershipUntil).toLocaleString()
-        : '未开通会员 · no membership';
-      return entitlement;
-    } catch (e) {
-      if (openid === state.openid) {
-        box.dataset.active = '';
-        box.textContent = '无法读取 · cannot read: ' + e.message;
-      }
-      return null;
-    }
-  }
-
-  async function watchEntitlement(openid, generation) {
-    for (let i = 0; i < ENTITLEMENT_WATCH && generation === state.generation; i++) {
-      const entitlement = await refreshEntitlement();
-      if (entitlement && entitlement.active) return;
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
+  /**
+   * The menu's 会员 button, a view button as in WeChat: the same tab goes to the member page through the gateway's
+   * WeChat sign-in. The cookie tells the sandbox's authorize page (same host; cookies ignore the port) who the user is.
+   */
+  function openShop() {
+    if (!state.openid || !state.config) return;
+    document.cookie = OPENID_COOKIE + '=' + encodeURIComponent(state.openid) + '; Path=/; SameSite=Lax';
+    location.assign(state.config.gatewayUrl + MEMBER_PAGE);
   }
 
   // ---- start --------------------------------------------------------------------------------------------------
@@ -427,6 +276,7 @@
       useOpenid($('openid').value);
     });
     $('new-openid').addEventListener('click', () => useOpenid(newOpenid()));
+    $('open-shop').addEventListener('click', openShop);
     $('composer').addEventListener('submit', (event) => {
       event.preventDefault();
       const text = $('text').value;
@@ -437,7 +287,6 @@
     const fromUrl = new URLSearchParams(location.search).get('openid');
     useOpenid(fromUrl || remembered() || 'oSandboxUser123456');
     setInterval(poll, POLL_MS);
-    await loadProducts();
     document.body.dataset.ready = 'true';
   }
 

@@ -11,7 +11,8 @@ import org.springframework.validation.annotation.Validated;
  * must be the ingress's own values, so application.yml reads the same environment variables the ingress does.
  *
  * @param gatewayUrl        where the sandbox delivers the page's messages, as WeChat's servers reach the gateway
- * @param browserGatewayUrl the gateway as the browser reaches it, for {@code /api/**}; {@code gatewayUrl} when blank
+ * @param browserGatewayUrl the gateway as the browser reaches it, for the member page the 会员 button opens;
+ *                          {@code gatewayUrl} when blank
  *                          (they differ in Docker Compose: a service name inside, a published port outside)
  * @param token             the Token of the account's server settings ({@code WXAI_WECHAT_TOKEN})
  * @param aesKey            the 43-character EncodingAESKey, or blank: safe mode is then not offered

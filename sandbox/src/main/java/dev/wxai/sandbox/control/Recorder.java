@@ -14,6 +14,7 @@ public class Recorder {
     private final ConcurrentLinkedQueue<CustomMessage> customMessages = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<ModelCall> modelCalls = new ConcurrentLinkedQueue<>();
     private final AtomicInteger tokenFetches = new AtomicInteger();
+    private final AtomicInteger jsapiTickets = new AtomicInteger();
 
     public void customMessage(CustomMessage message) {
         customMessages.add(message);
@@ -25,6 +26,11 @@ public class Recorder {
 
     public void tokenFetched() {
         tokenFetches.incrementAndGet();
+    }
+
+    /** A JS-SDK ticket was issued: the services should fetch one and share it, not one per page. */
+    public void jsapiTicketIssued() {
+        jsapiTickets.incrementAndGet();
     }
 
     public Map<String, Object> snapshot(String openid) {
@@ -46,6 +52,7 @@ public class Recorder {
         stats.put("customMessages", accepted.size());
         stats.put("usersAnswered", users);
         stats.put("modelCalls", modelCalls.size());
+        stats.put("jsapiTickets", jsapiTickets.get());
         stats.put("firstCustomMessageAt", accepted.stream().map(CustomMessage::at).min(Instant::compareTo).orElse(null));
         stats.put("lastCustomMessageAt", accepted.stream().map(CustomMessage::at).max(Instant::compareTo).orElse(null));
         return stats;
@@ -55,6 +62,7 @@ public class Recorder {
         customMessages.clear();
         modelCalls.clear();
         tokenFetches.set(0);
+        jsapiTickets.set(0);
     }
 
     /** A customer-service message as WeChat accepted it; {@code errcode} is what we answered. */

@@ -34,7 +34,10 @@ class SandboxController {
         return recorder.snapshot(openid);
     }
 
-    /** Counts of accepted customer-service messages, optionally only for openids with a prefix (one load run). */
+    /**
+     * Counts of accepted customer-service messages, optionally only for openids with a prefix (one load run), of model
+     * calls, and of JS-SDK tickets issued ({@code jsapiTickets}).
+     */
     @GetMapping("/stats")
     Map<String, Object> stats(@RequestParam(required = false) String openidPrefix) {
         return recorder.stats(openidPrefix);

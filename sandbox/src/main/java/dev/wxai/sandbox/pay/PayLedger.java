@@ -1,25 +1,48 @@
 package dev.wxai.sandbox.pay;
 
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.stereotype.Component;
 
-/** The transactions the sandbox's WeChat Pay knows, by out_trade_no. */
+/**
+ * The transactions the sandbox's WeChat Pay knows, by out_trade_no (how the merchant asks about them) and by
+ * prepay_id (how the WeChat client, handed {@code package=prepay_id=…} by a page, finds the one to pay).
+ */
 @Component
 class PayLedger {
 
     private final Map<String, Transaction> transactions = new ConcurrentHashMap<>();
+    private final Map<String, Transaction> byPrepayId = new ConcurrentHashMap<>();
 
+    /** The transaction of this out_trade_no: the new one, or the one opened before (its prepay_id unchanged). */
     Transaction open(Transaction transaction) {
-        return transactions.computeIfAbsent(transaction.outTradeNo, no -> transaction);
+        Transaction opened = transactions.computeIfAbsent(transaction.outTradeNo, no -> transaction);
+        byPrepayId.putIfAbsent(opened.prepayId, opened);
+        return opened;
     }
 
     Optional<Transaction> find(String outTradeNo) {
-        return Optional.ofNullable(transactions.get(outTradeNo));
+        return Optional.ofNullable(outTradeNo == null ? null : transactions.get(outTradeNo));
+    }
+
+    Optional<Transaction> findByPrepayId(String prepayId) {
+        return Optional.ofNullable(prepayId == null ? null : byPrepayId.get(prepayId));
+    }
+
+    /** WeChat Pay's timestamps: RFC 3339, Beijing time, whole seconds. */
+    static String now() {
+        return OffsetDateTime.now(ZoneOffset.ofHours(8)).withNano(0).toString();
     }
 
     static final class Transaction {
+        /** Makes transaction ids unique even when a load test pays thousands of orders in one millisecond. */
+        private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
         final String outTradeNo;
         final String appid;
         final String mchid;
@@ -44,6 +67,55 @@ class PayLedger {
             this.notifyUrl = notifyUrl;
             this.tradeType = tradeType;
             this.prepayId = prepayId;
+        }
+
+        /**
+         * Paid, whatever it was (the sandbox's button may pay a closed order, to test the merchant). A transaction is
+         * paid once: paying it again keeps its transaction_id and success_time.
+         */
+        synchronized void succeed() {
+            if (transactionId == null) {
+                transactionId = "42000" + System.currentTimeMillis() + String.format("%04d", SEQUENCE.incrementAndGet() % 10_000);
+                successTime = now();
+            }
+            state = "SUCCESS";
+        }
+
+        /** Pays it only if it is still unpaid, as the WeChat client does; false when it was paid or closed before. */
+        synchronized boolean succeedIfUnpaid() {
+            if (!"NOTPAY".equals(state)) {
+                return false;
+            }
+            succeed();
+            return true;
+        }
+
+        /** Closed, unless it was paid (closing and paying race when a user pays just as the merchant gives up). */
+        synchronized boolean closeUnlessPaid() {
+            if ("SUCCESS".equals(state)) {
+                return false;
+            }
+            state = "CLOSED";
+            return true;
+        }
+
+        /** The transaction as the query API and notifications show it. */
+        Map<String, Object> json() {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("appid", appid);
+            json.put("mchid", mchid);
+            json.put("out_trade_no", outTradeNo);
+            json.put("trade_type", tradeType);
+            json.put("trade_state", state);
+            json.put("trade_state_desc", state);
+            if (transactionId != null) {
+                json.put("transaction_id", transactionId);
+                json.put("bank_type", "OTHERS");
+                json.put("success_time", successTime);
+                json.put("payer", Map.of("openid", openid));
+            }
+            json.put("amount", Map.of("total", total, "payer_total", total, "currency", "CNY", "payer_currency", "CNY"));
+            return json;
         }
     }
 }

@@ -4,9 +4,13 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.wxai.sandbox.SandboxProperties;
 import dev.wxai.sandbox.control.Faults;
 import dev.wxai.sandbox.control.Recorder;
+import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -20,6 +24,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class WechatApiController {
 
+    private static final Set<String> TICKET_TYPES = Set.of("jsapi", "wx_card");
+    private static final long TICKET_LIFETIME_SECONDS = 7200;
+
+    private final SecureRandom random = new SecureRandom();
     private final SandboxProperties properties;
     private final AccessTokens tokens;
     private final Faults faults;
@@ -60,6 +68,21 @@ class WechatApiController {
         return answer;
     }
 
+    /**
+     * The JS-SDK's jsapi_ticket (and the card ticket, {@code type=wx_card}), guarded by the access token like every
+     * {@code cgi-bin} call. Every call is counted ({@code jsapiTickets} in {@code /sandbox/stats}): WeChat limits them
+     * per day, so the services must fetch one and share it until it expires.
+     * https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/JS-SDK.html
+     */
+    @GetMapping("/cgi-bin/ticket/getticket")
+    Map<String, Object> ticket(@RequestParam(name = "access_token", required = false) String accessToken,
+                               @RequestParam(required = false) String type) {
+        return tokenError(accessToken)
+                .or(() -> faults.next("ticket").map(WechatApiController::error))
+                .or(() -> TICKET_TYPES.contains(type) ? Optional.empty() : Optional.of(error(40097)))
+                .orElseGet(this::issueTicket);
+    }
+
     @PostMapping("/cgi-bin/message/custom/typing")
     Map<String, Object> typing(@RequestParam("access_token") String accessToken, @RequestBody Map<String, Object> body) {
         return tokenError(accessToken).orElseGet(() -> error(0));
@@ -93,6 +116,18 @@ class WechatApiController {
         return Optional.empty();
     }
 
+    private Map<String, Object> issueTicket() {
+        byte[] bytes = new byte[64];
+        random.nextBytes(bytes);
+        recorder.jsapiTicketIssued();
+        Map<String, Object> ticket = new LinkedHashMap<>();
+        ticket.put("errcode", 0);
+        ticket.put("errmsg", "ok");
+        ticket.put("ticket", Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+        ticket.put("expires_in", TICKET_LIFETIME_SECONDS);
+        return ticket;
+    }
+
     private static Map<String, Object> issued(AccessTokens.Issued issued) {
         return Map.of("access_token", issued.accessToken(), "expires_in", issued.expiresIn());
     }
@@ -108,7 +143,13 @@ class WechatApiController {
             case 40008 -> "invalid message type";
             case 40013 -> "invalid appid";
             case 40014 -> "invalid access_token";
+            case 40029 -> "invalid code";
+            case 40097 -> "invalid args";
             case 40125 -> "invalid appsecret";
+            case 40163 -> "code been used";
+            case 41002 -> "appid missing";
+            case 41004 -> "appsecret missing";
+            case 41008 -> "missing code";
             case 42001 -> "access_token expired";
             case 45015 -> "response out of time limit or subscription is canceled";
             case 45047 -> "out of response count limit";

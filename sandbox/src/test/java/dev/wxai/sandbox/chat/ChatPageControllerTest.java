@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wxai.sandbox.SandboxProperties;
 import dev.wxai.testsupport.ServiceProcess;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -96,6 +98,21 @@ class ChatPageControllerTest {
                 .jsonPath("$.aesKey").isEmpty();
     }
 
+    @Test
+    void theMenusMemberButtonReplacesTheOldShopAndOpensTheMemberPageSignedInAsTheChatsUser() throws IOException {
+        String page = pageAgainst("http://127.0.0.1:8080").get().uri("/chat/").exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        String script = new ClassPathResource("static/chat/chat.js").getContentAsString(StandardCharsets.UTF_8);
+
+        assertThat(page).contains("<button id=\"open-shop\" type=\"button\" disabled>会员</button>")
+                .doesNotContain("id=\"products\"", "id=\"order\"", "id=\"entitlement\"");
+        // The order API takes the user from a signed-in session only; entitlements are no longer public.
+        assertThat(script).contains("'wxai_sandbox_openid'", "'/auth/wechat?next=/shop/'", "Path=/; SameSite=Lax",
+                        "state.config.gatewayUrl + MEMBER_PAGE")
+                .doesNotContain("/api/orders", "/api/entitlements", "/sandbox/pay/");
+    }
+
     private String gatewayAnswering(int status, String answer) {
         gateway = HttpServer.create().host("127.0.0.1").port(0)
                 .handle((request, response) -> request.receive().aggregate().asString(StandardCharsets.UTF_8)
@@ -116,7 +133,7 @@ class ChatPageControllerTest {
     }
 
     private static WebTestClient pageAgainst(ChatProperties chat) {
-        SandboxProperties sandbox = new SandboxProperties("wxchatpage", "secret", "sk", Duration.ZERO, Duration.ofSeconds(7200), null);
+        SandboxProperties sandbox = new SandboxProperties("wxchatpage", "secret", "sk", Duration.ZERO, Duration.ofSeconds(7200), null, List.of());
         return WebTestClient.bindToController(new ChatPageController(chat, sandbox, new GatewayRelay(chat, WebClient.builder())))
                 .build();
     }

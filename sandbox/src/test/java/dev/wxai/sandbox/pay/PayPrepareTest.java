@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wxai.common.pay.PayCrypto;
 import dev.wxai.sandbox.SandboxProperties;
-import dev.wxai.sandbox.control.Faults;
 import dev.wxai.testsupport.PayKeys;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,11 +29,11 @@ class PayPrepareTest {
         PayKeys keys = new PayKeys(keysDirectory);
         SandboxProperties properties = new SandboxProperties("wxapp", "secret", "sk", Duration.ZERO,
                 Duration.ofSeconds(7200), new SandboxProperties.Pay("1230000109", API_V3_KEY,
-                keys.merchantPublicPem.toString(), keys.platformPrivatePem.toString(), "PUB_KEY_ID_TEST"));
+                keys.merchantPublicPem.toString(), keys.platformPrivatePem.toString(), "PUB_KEY_ID_TEST"), List.of());
         PayLedger ledger = new PayLedger();
-        PlatformSigner signer = new PlatformSigner(properties);
-        WebTestClient client = WebTestClient.bindToController(new WechatPayController(properties, ledger,
-                new PayNotifier(properties, WebClient.builder(), signer), signer, new Faults())).build();
+        PayNotifier notifier = new PayNotifier(properties, WebClient.builder(), new PlatformSigner(properties));
+        WebTestClient client = WebTestClient.bindToController(
+                new SandboxPayController(ledger, notifier, new UserPayment(notifier))).build();
         ledger.open(new PayLedger.Transaction("WX20261129000000abcdefghij", "wxapp", "1230000109", "course", 9900,
                 "oTestPayer000000000001", "http://127.0.0.1:8080/pay/notify", "NATIVE", "wx0123456789"));
 

@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wxai.sandbox.SandboxProperties;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AccessTokensTest {
 
     private final AccessTokens tokens = new AccessTokens(
-            new SandboxProperties("wxapp", "secret", "sk", Duration.ZERO, Duration.ofSeconds(7200), null));
+            new SandboxProperties("wxapp", "secret", "sk", Duration.ZERO, Duration.ofSeconds(7200), null, List.of()));
 
     @Test
     void stableTokenIsTheSameUntilItExpiresOrIsForced() {
