@@ -7,99 +7,32 @@ import dev.wxai.common.event.Topics;
 import dev.wxai.common.redis.Keys;
 import dev.wxai.order.sweep.ExpiredOrderSweeper;
 import dev.wxai.testsupport.KafkaBroker;
-import dev.wxai.testsupport.PayKeys;
-import dev.wxai.testsupport.ServiceProcess;
-import dev.wxai.testsupport.TestDatabase;
 import dev.wxai.testsupport.TestRedis;
 import dev.wxai.testsupport.TopicSnapshot;
 import dev.wxai.testsupport.WechatRequests;
+import dev.wxai.testsupport.WechatSignIn;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.MediaType;
-import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The order-service on real MariaDB and Kafka, with the sandbox (its own JVM) playing WeChat Pay: it checks our
- * request signatures and pays orders with signed, encrypted notifications, also duplicated, forged and stale.
+ * Orders and payments: the sandbox checks our request signatures and pays orders with signed, encrypted
+ * notifications, also duplicated, forged and stale. Buyers are signed in through WeChat sign-in.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
-class PaymentsIT {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final String API_V3_KEY = "itApiV3Key0123456789abcdefghijkl";
-    private static final String MCH_ID = "1900000109";
-    private static final String APP_ID = "wxpaymentsit";
-    private static final int[] PORTS = ServiceProcess.freePorts(2);
-    private static final PayKeys KEYS = new PayKeys(Path.of("target", "pay-keys"));
-    private static final ServiceProcess SANDBOX = ServiceProcess.start("sandbox", PORTS[1], "192m", Map.of(
-            "wxai.sandbox.app-id", APP_ID,
-            "wxai.sandbox.pay.mch-id", MCH_ID,
-            "wxai.sandbox.pay.api-v3-key", API_V3_KEY,
-            "wxai.sandbox.pay.merchant-public-key", KEYS.merchantPublicPem.toString(),
-            "wxai.sandbox.pay.platform-private-key", KEYS.platformPrivatePem.toString(),
-            "wxai.sandbox.pay.public-key-id", "PUB_KEY_ID_IT"));
-
-    @Autowired
-    DatabaseClient db;
+class PaymentsIT extends OrderServiceStack {
 
     @Autowired
     ExpiredOrderSweeper sweeper;
-
-    WebTestClient api;
-    WebTestClient sandbox;
-
-    @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
-        String database = TestDatabase.recreate("wxai_payments_it");
-        registry.add("server.port", () -> PORTS[0]);
-        registry.add("spring.r2dbc.url", () -> TestDatabase.r2dbcUrl(database));
-        registry.add("spring.r2dbc.username", TestDatabase::user);
-        registry.add("spring.r2dbc.password", TestDatabase::password);
-        registry.add("spring.flyway.url", () -> TestDatabase.jdbcUrl(database));
-        registry.add("spring.data.redis.url", TestRedis::url);
-        registry.add("spring.kafka.bootstrap-servers", () -> KafkaBroker.embedded().bootstrapServers());
-        registry.add("wxai.pay.mch-id", () -> MCH_ID);
-        registry.add("wxai.pay.app-id", () -> APP_ID);
-        registry.add("wxai.pay.api-v3-key", () -> API_V3_KEY);
-        registry.add("wxai.pay.merchant-private-key", KEYS.merchantPrivatePem::toString);
-        registry.add("wxai.pay.public-key", KEYS.platformPublicPem::toString);
-        registry.add("wxai.pay.public-key-id", () -> "PUB_KEY_ID_IT");
-        registry.add("wxai.pay.base-url", () -> "http://127.0.0.1:" + PORTS[1]);
-        registry.add("wxai.pay.notify-url", () -> "http://127.0.0.1:" + PORTS[0] + "/pay/notify");
-        // The tests run sweeps themselves.
-        registry.add("wxai.order.sweep-interval", () -> "1h");
-        registry.add("wxai.order.outbox-interval", () -> "200ms");
-        SANDBOX.awaitHealthy(Duration.ofMinutes(2));
-    }
-
-    @AfterAll
-    static void stopSandbox() {
-        SANDBOX.close();
-    }
-
-    @BeforeEach
-    void clients() {
-        api = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + PORTS[0]).responseTimeout(Duration.ofSeconds(30)).build();
-        sandbox = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + PORTS[1]).responseTimeout(Duration.ofSeconds(60)).build();
-    }
 
     @Test
     void aJsapiOrderIsPrepaidAndItsPayParametersAreSignedByTheMerchant() throws Exception {
@@ -120,13 +53,12 @@ class PaymentsIT {
     @Test
     void badOrdersAreRefusedClearlyAndWriteNoRow() {
         String openid = WechatRequests.newOpenid();
+        WechatSignIn.User buyer = user(openid);
 
-        post("/api/orders", Map.of("openid", openid, "sku", "NO-SUCH-SKU", "channel", "JSAPI"))
-                .expectStatus().isBadRequest().expectBody().jsonPath("$.error").isEqualTo("unknown_product");
-        post("/api/orders", Map.of("openid", "not an openid!", "sku", "COURSE-AI-101", "channel", "JSAPI"))
-                .expectStatus().isBadRequest().expectBody().jsonPath("$.error").isEqualTo("invalid_openid");
-        post("/api/orders", Map.of("openid", openid, "sku", "COURSE-AI-101", "channel", "CASH"))
-                .expectStatus().isBadRequest().expectBody().jsonPath("$.error").isEqualTo("invalid_channel");
+        assertRefused(buyer.postJson("/api/orders", "{\"sku\":\"NO-SUCH-SKU\",\"channel\":\"JSAPI\"}"), 400, "unknown_product");
+        assertRefused(buyer.postJson("/api/orders", "{\"sku\":\"COURSE-AI-101\",\"channel\":\"CASH\"}"), 400, "invalid_channel");
+        assertRefused(buyer.postJson("/api/orders", "{\"channel\":\"JSAPI\"}"), 400, "invalid_request");
+        assertRefused(buyer.postJson("/api/orders", "{not json"), 400, "invalid_request");
 
         assertThat(count("SELECT COUNT(*) AS n FROM orders WHERE openid = '" + openid + "'")).isZero();
     }
@@ -220,72 +152,77 @@ class PaymentsIT {
         assertThat(pay(outTradeNo, Map.of("copies", 3)).path("statuses").valueStream().map(JsonNode::asInt)).containsOnly(204);
 
         assertThat(status(outTradeNo)).isEqualTo("CLOSED");
-        api.get().uri("/api/orders/" + outTradeNo).exchange().expectStatus().isOk()
-                .expectBody().jsonPath("$.payment.needsRefund").isEqualTo(true);
+        HttpResponse<String> view = user(buyerOf(outTradeNo)).get("/api/orders/" + outTradeNo);
+        assertThat(view.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(view.body()).path("payment").path("needsRefund").asBoolean()).isTrue();
         assertThat(count("SELECT COUNT(*) AS n FROM outbox WHERE aggregate_id = '" + outTradeNo + "'")).isZero();
     }
 
     @Test
-    void aRefundEndsRefundedAndAnnouncesIt() {
+    void anOperatorsRefundEndsRefundedAndAnnouncesIt() {
         String openid = WechatRequests.newOpenid();
         String outTradeNo = createOrder(openid, "MEMBER-YEAR", "JSAPI").path("outTradeNo").asString();
         pay(outTradeNo, Map.of());
 
-        post("/api/orders/" + outTradeNo + "/refund", Map.of()).expectStatus().isAccepted()
-                .expectBody().jsonPath("$.status").isEqualTo("REFUNDING");
+        asOperator(api.post().uri("/admin/orders/" + outTradeNo + "/refund").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("reason", "customer asked"))).exchange()
+                .expectStatus().isAccepted().expectBody().jsonPath("$.status").isEqualTo("REFUNDING");
 
         await().atMost(Duration.ofSeconds(15)).until(() -> "REFUNDED".equals(status(outTradeNo)));
         await().atMost(Duration.ofSeconds(15)).until(() -> eventsFor(outTradeNo).stream().anyMatch(e -> e.contains("ORDER_REFUNDED")));
-        post("/api/orders/" + outTradeNo + "/refund", Map.of()).expectStatus().isEqualTo(409);
+        asOperator(api.post().uri("/admin/orders/" + outTradeNo + "/refund").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of())).exchange()
+                .expectStatus().isEqualTo(409).expectBody().jsonPath("$.error").isEqualTo("not_refundable");
     }
 
     @Test
-    void historyIsNewestFirstAndStatsCountMoneyKept() {
+    void historyIsNewestFirstAndOnlyOperatorsSeeRevenue() {
         String openid = WechatRequests.newOpenid();
         String first = createOrder(openid, "COURSE-AI-101", "NATIVE").path("outTradeNo").asString();
         String second = createOrder(openid, "MEMBER-MONTH", "NATIVE").path("outTradeNo").asString();
         pay(second, Map.of());
 
-        api.get().uri("/api/orders?openid=" + openid + "&page=0&size=10").exchange().expectStatus().isOk()
-                .expectBody()
-                .jsonPath("$.total").isEqualTo(2)
-                .jsonPath("$.orders[0].outTradeNo").isEqualTo(second)
-                .jsonPath("$.orders[1].outTradeNo").isEqualTo(first);
-        api.get().uri("/api/stats").exchange().expectStatus().isOk()
+        JsonNode history = JSON.readTree(user(openid).get("/api/orders?page=0&size=10").body());
+        assertThat(history.path("total").asLong()).isEqualTo(2);
+        assertThat(history.path("orders").get(0).path("outTradeNo").asString()).isEqualTo(second);
+        assertThat(history.path("orders").get(1).path("outTradeNo").asString()).isEqualTo(first);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> asOperator(api.get().uri("/admin/stats")).exchange()
+                .expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.ordersByStatus.PAID").exists()
                 .jsonPath("$.revenueFen").value(revenue -> assertThat(((Number) revenue).longValue()).isGreaterThanOrEqualTo(2900))
-                .jsonPath("$.messages").exists();
+                .jsonPath("$.members").value(members -> assertThat(((Number) members).longValue()).isGreaterThanOrEqualTo(1))
+                .jsonPath("$.messages").exists());
+        JsonNode publicStats = JSON.readTree(api.get().uri("/api/stats").exchange().expectStatus().isOk()
+                .expectBody().returnResult().getResponseBody());
+        assertThat(publicStats.propertyNames()).containsExactlyInAnyOrder("messages", "replies", "members");
     }
 
     @Test
-    void entitlementsAnswerWhatTheWorkersRecordedAndRefuseAMalformedOpenid() {
-        String member = WechatRequests.newOpenid();
-        Instant until = Instant.now().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.MILLIS);
-        // What the worker's EntitlementListener writes for a paid membership: its end in epoch ms, expiring then.
-        TestRedis.template().opsForValue()
-                .set(Keys.entitlement(member), String.valueOf(until.toEpochMilli()), Duration.ofDays(30)).block();
+    void membershipComesFromMysqlAndStacksEvenWhenRedisHasForgottenIt() {
+        String openid = WechatRequests.newOpenid();
+        String first = createOrder(openid, "MEMBER-MONTH", "JSAPI").path("outTradeNo").asString();
+        pay(first, Map.of());
+        String second = createOrder(openid, "MEMBER-MONTH", "JSAPI").path("outTradeNo").asString();
+        pay(second, Map.of());
+        // What a Redis eviction or restart does to the workers' cache of it.
+        TestRedis.template().delete(Keys.entitlement(openid)).block();
 
-        JsonNode active = getJson("/api/entitlements/" + member);
-        JsonNode none = getJson("/api/entitlements/" + WechatRequests.newOpenid());
+        JsonNode me = JSON.readTree(user(openid).get("/api/me").body());
 
-        assertThat(active.path("openid").asString()).isEqualTo(member);
-        assertThat(active.path("active").asBoolean()).isTrue();
-        assertThat(Instant.parse(active.path("membershipUntil").asString())).isEqualTo(until);
-        assertThat(none.path("active").asBoolean()).isFalse();
-        assertThat(none.path("membershipUntil").isNull()).isTrue();
-        api.get().uri("/api/entitlements/tooShort").exchange().expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.error").isEqualTo("invalid_openid");
+        assertThat(me.path("openid").asString()).isEqualTo(openid);
+        assertThat(me.path("active").asBoolean()).isTrue();
+        Instant until = Instant.parse(me.path("membershipUntil").asString());
+        // Two months bought back to back: the second extends the first.
+        assertThat(until).isBetween(Instant.now().plus(Duration.ofDays(59)), Instant.now().plus(Duration.ofDays(61)));
+        JsonNode stranger = JSON.readTree(user(WechatRequests.newOpenid()).get("/api/me").body());
+        assertThat(stranger.path("active").asBoolean()).isFalse();
+        assertThat(stranger.path("membershipUntil").isNull()).isTrue();
     }
 
-    private JsonNode createOrder(String openid, String sku, String channel) {
-        byte[] body = post("/api/orders", Map.of("openid", openid, "sku", sku, "channel", channel))
-                .expectStatus().isCreated().expectBody().returnResult().getResponseBody();
-        return JSON.readTree(body);
-    }
-
-    private JsonNode getJson(String path) {
-        return JSON.readTree(api.get().uri(path).exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody());
+    private static void assertRefused(HttpResponse<String> response, int status, String error) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(JSON.readTree(response.body()).path("error").asString()).isEqualTo(error);
     }
 
     private JsonNode pay(String outTradeNo, Map<String, Object> options) {
@@ -294,21 +231,8 @@ class PaymentsIT {
         return JSON.readTree(body);
     }
 
-    private WebTestClient.ResponseSpec post(String path, Map<String, Object> body) {
-        return api.post().uri(path).contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
-    }
-
-    private String status(String outTradeNo) {
-        return db.sql("SELECT status FROM orders WHERE out_trade_no = :no").bind("no", outTradeNo)
-                .map(row -> row.get("status", String.class)).one().block();
-    }
-
     private void expire(String outTradeNo) {
         db.sql("UPDATE orders SET expires_at = '2020-01-01 00:00:00' WHERE out_trade_no = :no").bind("no", outTradeNo).then().block();
-    }
-
-    private long count(String sql) {
-        return db.sql(sql).map(row -> row.get("n", Long.class)).one().block();
     }
 
     private List<String> eventsFor(String outTradeNo) {

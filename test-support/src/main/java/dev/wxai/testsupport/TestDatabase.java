@@ -48,6 +48,17 @@ public final class TestDatabase {
         }
     }
 
+    /** The first column of the first row of {@code sql} in {@code database}, or null: for what a test checks. */
+    public static String queryString(String database, String sql) {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl(database), user(), password());
+             Statement statement = connection.createStatement();
+             var rows = statement.executeQuery(sql)) {
+            return rows.next() ? rows.getString(1) : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException("query on " + database + " failed: " + e.getMessage(), e);
+        }
+    }
+
     public static String r2dbcUrl(String database) {
         return "r2dbc:mysql://" + host() + ":" + port() + "/" + database;
     }

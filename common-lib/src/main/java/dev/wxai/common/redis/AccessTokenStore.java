@@ -28,10 +28,19 @@ public final class AccessTokenStore {
     private final Settings settings;
 
     public AccessTokenStore(ReactiveStringRedisTemplate redis, String appId, AccessTokenFetcher fetcher, Settings settings) {
+        this(redis, Keys.accessToken(appId), Keys.accessTokenLock(appId), fetcher, settings);
+    }
+
+    /**
+     * A store for another credential WeChat hands out on the same terms (one per appid, {@code expires_in}, capped
+     * fetches), such as the JS-SDK's jsapi_ticket, under its own keys.
+     */
+    public AccessTokenStore(ReactiveStringRedisTemplate redis, String tokenKey, String lockKey, AccessTokenFetcher fetcher,
+                            Settings settings) {
         this.redis = redis;
         this.fetcher = fetcher;
-        this.tokenKey = Keys.accessToken(appId);
-        this.lockKey = Keys.accessTokenLock(appId);
+        this.tokenKey = tokenKey;
+        this.lockKey = lockKey;
         this.settings = settings;
     }
 

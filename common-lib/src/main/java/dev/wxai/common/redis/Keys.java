@@ -62,4 +62,16 @@ public final class Keys {
     public static String entitlement(String openid) {
         return PREFIX + "entitlement:" + openid;
     }
+
+    /** The JS-SDK's jsapi_ticket, shared by every order-service replica like the access token. */
+    public static String jsapiTicket(String appId) {
+        return PREFIX + "jsapi-ticket:" + appId;
+    }
+
+    public static String jsapiTicketLock(String appId) {
+        return PREFIX + "jsapi-ticket:" + appId + ":lock";
+    }
+
+    /** Spring Session's namespace for the member pages' sign-in sessions ({@code spring.session.data.redis.namespace}). */
+    public static final String WEB_SESSIONS = PREFIX + "web-session";
 }

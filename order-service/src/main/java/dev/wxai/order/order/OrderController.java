@@ -1,7 +1,13 @@
 package dev.wxai.order.order;
 
-import java.util.Map;
+import dev.wxai.order.order.OrderViews.CreateOrderRequest;
+import dev.wxai.order.order.OrderViews.CreatedOrder;
+import dev.wxai.order.order.OrderViews.OrderPage;
+import dev.wxai.order.order.OrderViews.OrderView;
+import dev.wxai.order.security.WechatUser;
+import jakarta.validation.Valid;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -11,6 +17,10 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
+/**
+ * A signed-in user's orders. The user is always the session's ({@link WechatUser}); an openid sent in a body, query
+ * or path selects nothing. Refunds are the operators' ({@code /admin}).
+ */
 @RestController
 class OrderController {
 
@@ -20,32 +30,23 @@ class OrderController {
         this.orders = orders;
     }
 
-    /** {@code {openid, sku, channel: JSAPI|NATIVE}} → 201 with the JSAPI pay parameters or the native {@code codeUrl}. */
+    /** 201 with the JSAPI pay parameters or the native {@code codeUrl}. */
     @PostMapping("/api/orders")
     @ResponseStatus(HttpStatus.CREATED)
-    Mono<Map<String, Object>> create(@RequestBody CreateOrder request) {
-        return orders.create(request.openid(), request.sku(), request.channel());
+    Mono<CreatedOrder> create(@AuthenticationPrincipal WechatUser user, @Valid @RequestBody CreateOrderRequest request) {
+        return orders.create(user.openid(), request);
     }
 
     @GetMapping("/api/orders/{outTradeNo}")
-    Mono<Map<String, Object>> find(@PathVariable String outTradeNo) {
-        return orders.find(outTradeNo);
+    Mono<OrderView> find(@AuthenticationPrincipal WechatUser user, @PathVariable String outTradeNo) {
+        return orders.findOwn(user.openid(), outTradeNo);
     }
 
     /** Payment history, newest first. */
     @GetMapping("/api/orders")
-    Mono<Map<String, Object>> history(@RequestParam(required = false) String openid,
-                                      @RequestParam(defaultValue = "0") int page,
-                                      @RequestParam(defaultValue = "20") int size) {
-        return orders.history(openid, page, size);
-    }
-
-    @PostMapping("/api/orders/{outTradeNo}/refund")
-    @ResponseStatus(HttpStatus.ACCEPTED)
-    Mono<Map<String, Object>> refund(@PathVariable String outTradeNo) {
-        return orders.refund(outTradeNo);
-    }
-
-    record CreateOrder(String openid, String sku, String channel) {
+    Mono<OrderPage> history(@AuthenticationPrincipal WechatUser user,
+                            @RequestParam(defaultValue = "0") int page,
+                            @RequestParam(defaultValue = "20") int size) {
+        return orders.history(user.openid(), page, size);
     }
 }

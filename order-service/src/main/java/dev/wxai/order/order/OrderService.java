@@ -5,7 +5,11 @@ import dev.wxai.common.tracing.TraceScope;
 import dev.wxai.order.catalog.Product;
 import dev.wxai.order.catalog.ProductRepository;
 import dev.wxai.order.config.OrderProperties;
-import dev.wxai.order.order.PaymentRepository.Payment;
+import dev.wxai.order.order.OrderViews.CreateOrderRequest;
+import dev.wxai.order.order.OrderViews.CreatedOrder;
+import dev.wxai.order.order.OrderViews.OrderPage;
+import dev.wxai.order.order.OrderViews.OrderView;
+import dev.wxai.order.order.OrderViews.RefundAccepted;
 import dev.wxai.order.pay.WechatPayClient;
 import dev.wxai.order.pay.WechatPayException;
 import dev.wxai.order.web.ApiException;
@@ -15,8 +19,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -49,44 +51,39 @@ public class OrderService {
         this.clock = clock;
     }
 
-    public Mono<Map<String, Object>> create(String openid, String sku, String channel) {
+    /** A new order for {@code openid} (the session's user): checks first, so a refused request writes no row. */
+    public Mono<CreatedOrder> create(String openid, CreateOrderRequest request) {
         if (!Openids.isValid(openid)) {
             return Mono.error(Openids.invalid());
         }
+        String channel = request.channel();
         if (!"JSAPI".equals(channel) && !"NATIVE".equals(channel)) {
             return Mono.error(new ApiException(HttpStatus.BAD_REQUEST, "invalid_channel", "channel must be JSAPI or NATIVE"));
         }
-        return products.findActiveBySku(sku == null ? "" : sku)
+        return products.findActiveBySku(request.sku())
                 .switchIfEmpty(Mono.error(() -> new ApiException(HttpStatus.BAD_REQUEST, "unknown_product",
-                        "no product " + sku + " is for sale")))
+                        "no product " + request.sku() + " is for sale")))
                 .flatMap(product -> placeOrder(openid, product, channel));
     }
 
-    private Mono<Map<String, Object>> placeOrder(String openid, Product product, String channel) {
+    private Mono<CreatedOrder> placeOrder(String openid, Product product, String channel) {
         Instant now = clock.instant();
         Instant expiresAt = now.plus(properties.expiry());
         String outTradeNo = newOutTradeNo(now);
         return orders.insert(outTradeNo, openid, product.sku(), product.priceFen(), now, expiresAt)
                 .then(prepay(outTradeNo, openid, product, channel, expiresAt))
-                .flatMap(payment -> {
-                    Map<String, Object> response = new LinkedHashMap<>();
-                    response.put("outTradeNo", outTradeNo);
-                    response.put("status", OrderStatus.CREATED.name());
-                    response.put("amountFen", product.priceFen());
-                    response.put("expiresAt", expiresAt.toString());
-                    response.putAll(payment);
-                    return TraceScope.logged(() -> log.info("Order {} for {} ({} fen) from {}", outTradeNo, product.sku(),
-                            product.priceFen(), Masking.openid(openid))).thenReturn(response);
-                });
+                .flatMap(created -> TraceScope.logged(() -> log.info("Order {} for {} ({} fen) from {}", outTradeNo, product.sku(),
+                        product.priceFen(), Masking.openid(openid))).thenReturn(created));
     }
 
-    private Mono<Map<String, Object>> prepay(String outTradeNo, String openid, Product product, String channel, Instant expiresAt) {
-        Mono<Map<String, Object>> prepay = "JSAPI".equals(channel)
+    private Mono<CreatedOrder> prepay(String outTradeNo, String openid, Product product, String channel, Instant expiresAt) {
+        Mono<CreatedOrder> prepay = "JSAPI".equals(channel)
                 ? wechatPay.jsapiPrepay(outTradeNo, product.name(), product.priceFen(), expiresAt, openid)
                         .flatMap(prepayId -> orders.setPrepayId(outTradeNo, prepayId)
-                                .thenReturn(Map.<String, Object>of("jsapi", wechatPay.jsapiParameters(prepayId))))
+                                .thenReturn(new CreatedOrder(outTradeNo, OrderStatus.CREATED, product.priceFen(), expiresAt,
+                                        wechatPay.jsapiParameters(prepayId), null)))
                 : wechatPay.nativePrepay(outTradeNo, product.name(), product.priceFen(), expiresAt)
-                        .map(codeUrl -> Map.<String, Object>of("codeUrl", codeUrl));
+                        .map(codeUrl -> new CreatedOrder(outTradeNo, OrderStatus.CREATED, product.priceFen(), expiresAt, null, codeUrl));
         return prepay.onErrorResume(error -> {
             log.warn("Prepay of {} failed: {}", outTradeNo, error.toString());
             return orders.transition(outTradeNo, OrderStatus.CREATED, OrderStatus.FAILED)
@@ -95,30 +92,29 @@ public class OrderService {
         });
     }
 
-    public Mono<Map<String, Object>> find(String outTradeNo) {
+    /** The user's own order; another user's is answered exactly like one that does not exist. */
+    public Mono<OrderView> findOwn(String openid, String outTradeNo) {
         return orders.findByOutTradeNo(outTradeNo)
-                .switchIfEmpty(Mono.error(() -> new ApiException(HttpStatus.NOT_FOUND, "unknown_order", "no order " + outTradeNo)))
-                .flatMap(order -> payments.findByOrderId(order.id()).map(OrderService::view).defaultIfEmpty(Map.of())
-                        .map(payment -> view(order, payment.isEmpty() ? null : payment)));
+                .filter(order -> order.openid().equals(openid))
+                .switchIfEmpty(Mono.error(() -> unknownOrder(outTradeNo)))
+                .flatMap(order -> payments.findByOrderId(order.id())
+                        .map(payment -> OrderView.of(order, payment))
+                        .defaultIfEmpty(OrderView.of(order, null)));
     }
 
-    public Mono<Map<String, Object>> history(String openid, int page, int size) {
-        if (!Openids.isValid(openid)) {
-            return Mono.error(Openids.invalid());
-        }
+    public Mono<OrderPage> history(String openid, int page, int size) {
         if (page < 0 || size < 1 || size > 100) {
             return Mono.error(new ApiException(HttpStatus.BAD_REQUEST, "invalid_page", "page must be ≥ 0 and size 1–100"));
         }
-        return orders.findByOpenid(openid, page, size).map(order -> view(order, null)).collectList()
+        return orders.findByOpenid(openid, page, size).map(order -> OrderView.of(order, null)).collectList()
                 .zipWith(orders.countByOpenid(openid))
-                .map(result -> Map.of("openid", openid, "page", page, "size", size, "total", result.getT2(),
-                        "orders", result.getT1()));
+                .map(result -> new OrderPage(page, size, result.getT2(), result.getT1()));
     }
 
-    /** PAID → REFUNDING, then the refund request; WeChat Pay's REFUND.SUCCESS notification finishes it. */
-    public Mono<Map<String, Object>> refund(String outTradeNo) {
+    /** PAID → REFUNDING, then the refund request; WeChat Pay's REFUND.SUCCESS notification finishes it. Operators only. */
+    public Mono<RefundAccepted> refund(String outTradeNo) {
         return orders.findByOutTradeNo(outTradeNo)
-                .switchIfEmpty(Mono.error(() -> new ApiException(HttpStatus.NOT_FOUND, "unknown_order", "no order " + outTradeNo)))
+                .switchIfEmpty(Mono.error(() -> unknownOrder(outTradeNo)))
                 .flatMap(order -> orders.transition(outTradeNo, OrderStatus.PAID, OrderStatus.REFUNDING)
                         .flatMap(changed -> {
                             if (!changed) {
@@ -126,30 +122,15 @@ public class OrderService {
                                         "order " + outTradeNo + " is " + order.status() + ", only PAID orders can be refunded"));
                             }
                             return wechatPay.refund(outTradeNo, "RF" + outTradeNo, order.amountFen(), order.amountFen())
-                                    .thenReturn(Map.<String, Object>of("outTradeNo", outTradeNo, "status", OrderStatus.REFUNDING.name()))
+                                    .thenReturn(new RefundAccepted(outTradeNo, OrderStatus.REFUNDING))
                                     .onErrorResume(error -> orders.transition(outTradeNo, OrderStatus.REFUNDING, OrderStatus.PAID)
                                             .then(Mono.error(new ApiException(HttpStatus.BAD_GATEWAY, "refund_unavailable",
                                                     "WeChat Pay refused the refund: " + reason(error)))));
                         }));
     }
 
-    private static Map<String, Object> view(Order order, Map<String, Object> payment) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("outTradeNo", order.outTradeNo());
-        view.put("openid", order.openid());
-        view.put("sku", order.sku());
-        view.put("amountFen", order.amountFen());
-        view.put("status", order.status().name());
-        view.put("createdAt", order.createdAt().toString());
-        view.put("expiresAt", order.expiresAt().toString());
-        view.put("paidAt", order.paidAt() == null ? null : order.paidAt().toString());
-        view.put("payment", payment);
-        return view;
-    }
-
-    private static Map<String, Object> view(Payment payment) {
-        return Map.of("transactionId", payment.transactionId(), "amountFen", payment.amountFen(),
-                "successTime", payment.successTime().toString(), "needsRefund", payment.needsRefund());
+    private static ApiException unknownOrder(String outTradeNo) {
+        return new ApiException(HttpStatus.NOT_FOUND, "unknown_order", "no order " + outTradeNo);
     }
 
     private String newOutTradeNo(Instant now) {

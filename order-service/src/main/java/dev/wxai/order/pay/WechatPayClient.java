@@ -84,20 +84,13 @@ public class WechatPayClient {
     }
 
     /** JSAPI pay parameters for the page's {@code WeixinJSBridge.invoke('getBrandWCPayRequest', …)}. */
-    public Map<String, String> jsapiParameters(String prepayId) {
+    public JsapiPayParameters jsapiParameters(String prepayId) {
         String timeStamp = String.valueOf(clock.millis() / 1000);
         String nonce = nonce();
         String pkg = "prepay_id=" + prepayId;
         String paySign = PayCrypto.sign(merchantKey, properties.merchantSerial(),
                 PayCrypto.message(properties.appId(), timeStamp, nonce, pkg));
-        Map<String, String> parameters = new LinkedHashMap<>();
-        parameters.put("appId", properties.appId());
-        parameters.put("timeStamp", timeStamp);
-        parameters.put("nonceStr", nonce);
-        parameters.put("package", pkg);
-        parameters.put("signType", "RSA");
-        parameters.put("paySign", paySign);
-        return parameters;
+        return new JsapiPayParameters(properties.appId(), timeStamp, nonce, pkg, "RSA", paySign);
     }
 
     private Map<String, Object> prepayBody(String outTradeNo, String description, long amountFen, Instant expiresAt) {
