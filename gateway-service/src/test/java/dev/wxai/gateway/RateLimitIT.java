@@ -3,7 +3,9 @@ package dev.wxai.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wxai.testsupport.TestRedis;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,10 +37,14 @@ class RateLimitIT {
         registry.add("wxai.gateway.ingress-uris", UPSTREAM::uri);
         registry.add("wxai.gateway.order-uris", UPSTREAM::uri);
         registry.add("wxai.gateway.trusted-proxies", () -> "127.0.0.1");
-        // API: 20 requests per minute per address. WeChat: 3 messages per minute per openid.
+        // API (with sign-in and the member page): 20 requests per minute per address. Operators: 5 per minute per
+        // token. WeChat: 3 messages per minute per openid.
         registry.add("wxai.gateway.api.replenish-rate", () -> "1");
         registry.add("wxai.gateway.api.burst-capacity", () -> "1200");
         registry.add("wxai.gateway.api.requested-tokens", () -> "60");
+        registry.add("wxai.gateway.admin.replenish-rate", () -> "1");
+        registry.add("wxai.gateway.admin.burst-capacity", () -> "300");
+        registry.add("wxai.gateway.admin.requested-tokens", () -> "60");
         registry.add("wxai.gateway.wechat.replenish-rate", () -> "1");
         registry.add("wxai.gateway.wechat.burst-capacity", () -> "180");
         registry.add("wxai.gateway.wechat.requested-tokens", () -> "60");
@@ -108,6 +114,43 @@ class RateLimitIT {
         // Alice is typing too fast: WeChat gets a valid "success" (no retry, no error page), the ingress nothing.
         postWechat(alice).expectStatus().isOk().expectBody(String.class).isEqualTo("success");
         postWechat(bob).expectStatus().isOk().expectBody(String.class).isEqualTo("upstream:wechat");
+    }
+
+    @Test
+    void signInAndTheMemberPageShareOneAddressesApiBucket() {
+        String address = randomAddress();
+        String suffix = UUID.randomUUID().toString();
+        int admitted = 0;
+        for (String path : new String[] {"/api/products-" + suffix, "/auth/wechat-" + suffix, "/shop/" + suffix}) {
+            for (int i = 0; i < 10; i++) {
+                if (client.get().uri(path).header("X-Forwarded-For", address).exchange().returnResult(String.class)
+                        .getStatus().value() == 200) {
+                    admitted++;
+                }
+            }
+        }
+
+        assertThat(admitted).isEqualTo(20);
+        assertThat(UPSTREAM.hits("/shop/" + suffix)).isZero();
+    }
+
+    @Test
+    void operatorsAreLimitedPerTokenNotPerAddress() {
+        String token = "token-" + UUID.randomUUID();
+        String path = "/admin/stats-" + UUID.randomUUID();
+        for (int i = 0; i < 5; i++) {
+            // Each from another address: the bucket follows the token.
+            client.get().uri(path).header("X-Forwarded-For", randomAddress()).header("Authorization", "Bearer " + token)
+                    .exchange().expectStatus().isOk();
+        }
+        client.get().uri(path).header("X-Forwarded-For", randomAddress()).header("Authorization", "Bearer " + token)
+                .exchange().expectStatus().isEqualTo(429);
+        client.get().uri(path).header("X-Forwarded-For", randomAddress()).header("Authorization", "Bearer other-" + token)
+                .exchange().expectStatus().isOk();
+        assertThat(UPSTREAM.hits(path)).isEqualTo(6);
+        Set<String> keys = TestRedis.template().keys("request_rate_limiter.{admin.admin:*").collectList().block().stream()
+                .collect(Collectors.toSet());
+        assertThat(keys).isNotEmpty().noneMatch(key -> key.contains(token));
     }
 
     @Test

@@ -14,7 +14,8 @@ import org.springframework.validation.annotation.Validated;
  *                       comma-separated; one Kubernetes Service address is one instance)
  * @param orderUris      the order-service instances for {@code /api/**} and {@code /pay/notify}
  *                       ({@code WXAI_GATEWAY_ORDERURIS})
- * @param api            the token bucket per client IP for {@code /api/**}
+ * @param api            the token bucket per client IP for {@code /api/**}, {@code /auth/**} and {@code /shop/**}
+ * @param admin          the token bucket per operator token for {@code /admin/**}
  * @param wechat         the token bucket per openid for {@code POST /wechat}
  * @param trustedProxies addresses of the load balancers in front of the gateway: only when the direct peer is one of
  *                       them is {@code X-Forwarded-For} believed (anyone else could write any address into it)
@@ -26,6 +27,7 @@ public record GatewayProperties(
         @NotEmpty(message = "set WXAI_GATEWAY_INGRESSURIS") List<URI> ingressUris,
         @NotEmpty(message = "set WXAI_GATEWAY_ORDERURIS") List<URI> orderUris,
         @NotNull @Valid Limit api,
+        @NotNull @Valid Limit admin,
         @NotNull @Valid Limit wechat,
         List<String> trustedProxies,
         List<String> webOrigins) {

@@ -25,6 +25,12 @@ class RateLimitConfig {
     }
 
     @Bean
+    RedisRateLimiter adminRateLimiter(GatewayProperties properties) {
+        GatewayProperties.Limit limit = properties.admin();
+        return new RedisRateLimiter(limit.replenishRate(), limit.burstCapacity(), limit.requestedTokens());
+    }
+
+    @Bean
     RedisRateLimiter wechatRateLimiter(GatewayProperties properties) {
         GatewayProperties.Limit limit = properties.wechat();
         return new RedisRateLimiter(limit.replenishRate(), limit.burstCapacity(), limit.requestedTokens());

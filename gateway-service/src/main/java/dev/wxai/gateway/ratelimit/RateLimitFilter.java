@@ -39,15 +39,17 @@ class RateLimitFilter implements GlobalFilter, Ordered {
 
     private final RedisRateLimiter api;
     private final RedisRateLimiter wechat;
+    private final RedisRateLimiter admin;
     private final ClientAddress clientAddress;
     private final Counter failOpen;
     private final MeterRegistry meters;
     private final AtomicBoolean redisDown = new AtomicBoolean();
 
     RateLimitFilter(@Qualifier("apiRateLimiter") RedisRateLimiter api, @Qualifier("wechatRateLimiter") RedisRateLimiter wechat,
-                    ClientAddress clientAddress, MeterRegistry meters) {
+                    @Qualifier("adminRateLimiter") RedisRateLimiter admin, ClientAddress clientAddress, MeterRegistry meters) {
         this.api = api;
         this.wechat = wechat;
+        this.admin = admin;
         this.clientAddress = clientAddress;
         this.meters = meters;
         this.failOpen = Counter.builder("wxai.gateway.ratelimit.failopen")
@@ -59,7 +61,9 @@ class RateLimitFilter implements GlobalFilter, Ordered {
         Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
         String routeId = route == null ? "" : route.getId();
         return switch (routeId) {
-            case "api" -> limit(api, "api", "api:" + clientAddress.of(exchange.getRequest()), exchange, chain);
+            // Sign-in and the member page share the API's bucket: one browser, one allowance.
+            case "api", "web" -> limit(api, "api", "api:" + clientAddress.of(exchange.getRequest()), exchange, chain);
+            case "admin" -> limit(admin, "admin", OperatorKey.of(exchange.getRequest(), clientAddress), exchange, chain);
             case "wechat" -> limitWechat(exchange, chain);
             default -> chain.filter(exchange); // pay-notify and anything unlimited
         };
