@@ -10,7 +10,7 @@ class ConfigurationTableTest {
     @Test
     void readsFullNamesShorthandSuffixesAndTheirServices() {
         assertThat(ConfigurationTable.readers("WXAI_WECHAT_APPID"))
-                .containsExactlyInAnyOrder("wechat-ingress-service", "ai-worker-service", "sandbox");
+                .containsExactlyInAnyOrder("wechat-ingress-service", "ai-worker-service", "order-service", "sandbox");
         assertThat(ConfigurationTable.documents("WXAI_WORKER_SESSIONCHARS")).as("`_SESSIONCHARS`").isTrue();
         assertThat(ConfigurationTable.documents("RESILIENCE4J_RETRY_INSTANCES_DEEPSEEK_WAITDURATION"))
                 .as("`…_WAITDURATION`").isTrue();

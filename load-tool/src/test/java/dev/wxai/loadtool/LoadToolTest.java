@@ -46,18 +46,31 @@ class LoadToolTest {
     }
 
     /**
-     * A fake order-service and sandbox: orders are created first, the sandbox hands back one signed notification
-     * per order, and the run posts each one exactly once, with its headers, to the notify URL.
+     * A fake order-service and sandbox: a buyer signs in (WeChat sign-in through the sandbox's authorize page),
+     * orders are created in that session, the sandbox hands back one signed notification per order, and the run
+     * posts each one exactly once, with its headers, to the notify URL.
      */
     @Test
     void notifyCreatesOrdersHasThemSignedAndSendsEachNotificationOnce() throws Exception {
         AtomicInteger orders = new AtomicInteger();
         Set<String> delivered = ConcurrentHashMap.newKeySet();
-        try (TestServer services = TestServer.answering((request, body) -> Mono.fromSupplier(() -> switch (request.uri()) {
-            case "/api/orders" -> new TestServer.Answer(HttpResponseStatus.CREATED,
-                    "{\"outTradeNo\":\"WXLOAD" + orders.incrementAndGet() + "\",\"status\":\"CREATED\"}");
-            case "/sandbox/pay-prepare" -> new TestServer.Answer(HttpResponseStatus.OK, prepared(body));
-            case "/pay/notify" -> {
+        try (TestServer services = TestServer.answering((request, body) -> Mono.fromSupplier(() -> switch (request.path()) {
+            case "auth/wechat" -> TestServer.Answer.redirect(origin(request) + "/connect/oauth2/authorize?appid=wx&state=S1#wechat_redirect",
+                    "WXAI_SIGNIN=S1.L3Nob3Av");
+            case "connect/oauth2/authorize" -> request.uri().contains("sandbox_openid=oLoadPay")
+                    ? TestServer.Answer.redirect(origin(request) + "/auth/wechat/callback?code=C1&state=S1", null)
+                    : new TestServer.Answer(HttpResponseStatus.BAD_REQUEST, "no user");
+            case "auth/wechat/callback" -> "WXAI_SIGNIN=S1.L3Nob3Av".equals(request.requestHeaders().get("Cookie"))
+                    ? TestServer.Answer.redirect("/shop/", "WXAI_SESSION=sess1")
+                    : new TestServer.Answer(HttpResponseStatus.FORBIDDEN, "invalid_state");
+            case "api/me" -> new TestServer.Answer(HttpResponseStatus.OK, "{}", Map.of("Set-Cookie", "XSRF-TOKEN=x1; Path=/"));
+            case "api/orders" -> "x1".equals(request.requestHeaders().get("X-XSRF-TOKEN"))
+                    && String.valueOf(request.requestHeaders().get("Cookie")).contains("WXAI_SESSION=sess1")
+                    ? new TestServer.Answer(HttpResponseStatus.CREATED,
+                            "{\"outTradeNo\":\"WXLOAD" + orders.incrementAndGet() + "\",\"status\":\"CREATED\"}")
+                    : new TestServer.Answer(HttpResponseStatus.UNAUTHORIZED, "{\"error\":\"unauthenticated\"}");
+            case "sandbox/pay-prepare" -> new TestServer.Answer(HttpResponseStatus.OK, prepared(body));
+            case "pay/notify" -> {
                 String serial = request.requestHeaders().get("Wechatpay-Serial");
                 boolean first = serial != null && body.contains(serial) && delivered.add(body);
                 yield new TestServer.Answer(first ? HttpResponseStatus.NO_CONTENT : HttpResponseStatus.CONFLICT, "");
@@ -95,6 +108,11 @@ class LoadToolTest {
         assertThat(Arguments.parseDuration("--d", "250ms")).isEqualTo(Duration.ofMillis(250));
         assertThat(Arguments.parseDuration("--d", "2m")).isEqualTo(Duration.ofMinutes(2));
         assertThat(Arguments.parseDuration("--d", "1.5")).isEqualTo(Duration.ofMillis(1500));
+    }
+
+    /** WeChat's and our redirects name absolute URLs, as the real ones do. */
+    private static String origin(reactor.netty.http.server.HttpServerRequest request) {
+        return "http://" + request.requestHeaders().get("Host");
     }
 
     /** What the sandbox's pay-prepare answers: one notification per order, its number in body and header. */

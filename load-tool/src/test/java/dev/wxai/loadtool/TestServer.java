@@ -2,6 +2,7 @@ package dev.wxai.loadtool;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.BiFunction;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -17,7 +18,10 @@ public final class TestServer implements AutoCloseable {
         server = HttpServer.create().host("127.0.0.1").port(0)
                 .handle((request, response) -> request.receive().aggregate().asString().defaultIfEmpty("")
                         .flatMap(body -> handler.apply(request, body))
-                        .flatMap(answer -> response.status(answer.status()).sendString(Mono.just(answer.body())).then()))
+                        .flatMap(answer -> {
+                            answer.headers().forEach(response::addHeader);
+                            return response.status(answer.status()).sendString(Mono.just(answer.body())).then();
+                        }))
                 .bindNow();
     }
 
@@ -45,7 +49,17 @@ public final class TestServer implements AutoCloseable {
         server.disposeNow(Duration.ofSeconds(2));
     }
 
-    public record Answer(HttpResponseStatus status, String body) {
+    public record Answer(HttpResponseStatus status, String body, Map<String, String> headers) {
+
+        public Answer(HttpResponseStatus status, String body) {
+            this(status, body, Map.of());
+        }
+
+        /** A 302 to {@code location}, setting {@code cookie} when not null. */
+        public static Answer redirect(String location, String cookie) {
+            return new Answer(HttpResponseStatus.FOUND, "", cookie == null ? Map.of("Location", location)
+                    : Map.of("Location", location, "Set-Cookie", cookie + "; Path=/; HttpOnly"));
+        }
 
         public static Answer ok() {
             return new Answer(HttpResponseStatus.OK, "success");

@@ -74,40 +74,10 @@ final class ChatPage {
         return texts(".msg.in .bubble");
     }
 
-    void buy(String sku) {
-        browser.findElement(By.cssSelector("#products li[data-sku='" + sku + "'] button.buy")).click();
-        awaitOrderStatus("CREATED", QUICK);
-    }
-
-    String outTradeNo() {
-        return browser.findElement(By.id("order-no")).getText();
-    }
-
-    void pay() {
-        browser.findElement(By.id("pay")).click();
-    }
-
-    void awaitOrderStatus(String status, Duration timeout) {
-        await(timeout, "the order shown as " + status,
-                () -> status.equals(browser.findElement(By.id("order")).getDomAttribute("data-status")));
-    }
-
-    String orderStatusShown() {
-        return browser.findElement(By.id("order-status")).getText();
-    }
-
-    /** Waits until the membership box says whether the user is a member, and returns that. */
-    boolean membershipShown(Duration timeout) {
-        await(timeout, "the membership shown", () -> !membershipAttribute().isEmpty());
-        return Boolean.parseBoolean(membershipAttribute());
-    }
-
-    void awaitMembershipActive(Duration timeout) {
-        await(timeout, "the membership shown as active", () -> "true".equals(membershipAttribute()));
-    }
-
-    String membershipText() {
-        return browser.findElement(By.id("entitlement")).getText();
+    /** The 「会员」 button, as the account's menu: WeChat sign-in, then the member page on the gateway. */
+    MemberPage openMemberPage() {
+        browser.findElement(By.id("open-shop")).click();
+        return MemberPage.await(browser);
     }
 
     /** The page's own reading of a delivery's answer body (window.wxaiChat.readPassiveReply). */
@@ -121,11 +91,6 @@ final class ChatPage {
     Object script(String snippet, Object... arguments) {
         return ((JavascriptExecutor) browser).executeAsyncScript(
                 "const done = arguments[arguments.length - 1];\n" + snippet, arguments);
-    }
-
-    private String membershipAttribute() {
-        String active = browser.findElement(By.id("entitlement")).getDomAttribute("data-active");
-        return active == null ? "" : active;
     }
 
     private List<String> texts(String css) {

@@ -10,6 +10,7 @@ import dev.wxai.testsupport.TestRedis;
 import dev.wxai.testsupport.SandboxClient;
 import dev.wxai.testsupport.TopicSnapshot;
 import dev.wxai.testsupport.WechatRequests;
+import dev.wxai.testsupport.WechatSignIn;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -131,10 +132,9 @@ class MessagePathIT {
     @Test
     void aMembershipBoughtThroughTheGatewayIsPaidAndLiftsTheUsersQuota() throws Exception {
         String openid = WechatRequests.newOpenid();
-        HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(stack.gateway() + "/api/orders"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"openid\":\"" + openid + "\",\"sku\":\"MEMBER-MONTH\",\"channel\":\"JSAPI\"}")));
+        // The buyer signs in through the gateway as inside WeChat: the sandbox plays WeChat's authorize page.
+        WechatSignIn.User buyer = WechatSignIn.signIn(stack.gateway(), openid);
+        HttpResponse<String> created = buyer.postJson("/api/orders", "{\"sku\":\"MEMBER-MONTH\",\"channel\":\"JSAPI\"}");
         assertThat(created.statusCode()).isEqualTo(201);
         String outTradeNo = JSON.readTree(created.body()).path("outTradeNo").asString();
 
@@ -146,8 +146,9 @@ class MessagePathIT {
                         "{\"copies\":2,\"traceparent\":\"00-" + traceId + "-00f067aa0ba902b7-01\"}")));
         assertThat(JSON.readTree(paid.body()).path("statuses").valueStream().map(JsonNode::asInt)).containsOnly(204);
 
-        JsonNode order = JSON.readTree(send(HttpRequest.newBuilder(URI.create(stack.gateway() + "/api/orders/" + outTradeNo)).GET()).body());
+        JsonNode order = JSON.readTree(buyer.get("/api/orders/" + outTradeNo).body());
         assertThat(order.path("status").asString()).isEqualTo("PAID");
+        assertThat(JSON.readTree(buyer.get("/api/me").body()).path("active").asBoolean()).isTrue();
         // Outbox → Kafka → worker: the membership becomes the user's entitlement.
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> TestRedis.template().hasKey(Keys.entitlement(openid)).block());
@@ -157,8 +158,10 @@ class MessagePathIT {
         assertThat(events).hasSize(1);
         assertThat(new String(events.get(0).headers().lastHeader("traceparent").value(), java.nio.charset.StandardCharsets.UTF_8))
                 .startsWith("00-" + traceId + "-");
-        JsonNode stats = JSON.readTree(send(HttpRequest.newBuilder(URI.create(stack.gateway() + "/api/stats")).GET()).body());
+        JsonNode stats = JSON.readTree(send(HttpRequest.newBuilder(URI.create(stack.gateway() + "/admin/stats"))
+                .header("Authorization", "Bearer " + Stack.OPERATOR_TOKEN).GET()).body());
         assertThat(stats.path("ordersByStatus").path("PAID").asLong()).isPositive();
+        assertThat(stats.path("members").asLong()).isPositive();
     }
 
     @Test
@@ -191,10 +194,8 @@ class MessagePathIT {
         postMessage(openid, msgId, "metered " + msgId, Stack.TOKEN);
         postMessage(openid, msgId, "metered " + msgId, Stack.TOKEN); // WeChat's retry: a duplicate
         awaitRepliesTo(openid, 1);
-        HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(stack.gateway() + "/api/orders"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"openid\":\"" + openid + "\",\"sku\":\"COURSE-AI-101\",\"channel\":\"NATIVE\"}")));
+        HttpResponse<String> created = WechatSignIn.signIn(stack.gateway(), openid)
+                .postJson("/api/orders", "{\"sku\":\"COURSE-AI-101\",\"channel\":\"NATIVE\"}");
         send(HttpRequest.newBuilder(URI.create(stack.sandbox() + "/sandbox/pay/" + JSON.readTree(created.body()).path("outTradeNo").asString()))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")));
 

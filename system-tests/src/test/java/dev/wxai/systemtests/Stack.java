@@ -22,6 +22,7 @@ final class Stack implements AutoCloseable {
     static final String TOKEN = "e2e-token";
     static final String APP_SECRET = "e2e-secret";
     static final String API_KEY = "sk-e2e";
+    static final String OPERATOR_TOKEN = "e2e-operator-token";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
     /** A fresh appid per stack: its access token and dedupe keys cannot meet another run's. */
@@ -72,6 +73,16 @@ final class Stack implements AutoCloseable {
                 "wxai.pay.public-key", keys.platformPublicPem.toString(),
                 "wxai.pay.base-url", sandbox,
                 "wxai.pay.notify-url", gateway + "/pay/notify"));
+        // Sign-in and the member page: WeChat's authorize page, code exchange and JS-SDK ticket are the sandbox's; the
+        // browser meets the member page on the gateway and the stand-in WeixinJSBridge on the sandbox.
+        order.putAll(Map.of(
+                "wxai.wechat.app-id", appId,
+                "wxai.wechat.app-secret", APP_SECRET,
+                "wxai.wechat.api-base-url", sandbox,
+                "wxai.wechat.oauth-base-url", sandbox,
+                "wxai.web.base-url", gateway,
+                "wxai.web.dev-bridge-url", sandbox + "/sandbox/weixin-jsbridge.js",
+                "wxai.admin.tokens", "e2e:" + sha256(OPERATOR_TOKEN)));
         services.add(ServiceProcess.start("order-service", orderPort, "256m", order));
         Map<String, String> ingress = new HashMap<>(Map.of(
                 "spring.kafka.bootstrap-servers", kafka,
@@ -93,7 +104,11 @@ final class Stack implements AutoCloseable {
                 "wxai.gateway.ingress-uris", "http://127.0.0.1:" + ingressPort,
                 "wxai.gateway.order-uris", "http://127.0.0.1:" + orderPort,
                 // The sandbox's chat page calls /api/** from its own origin (as bin/stack allows it).
-                "wxai.gateway.web-origins", sandbox + ",http://localhost:" + sandboxPort)));
+                "wxai.gateway.web-origins", sandbox + ",http://localhost:" + sandboxPort,
+                // Every test and browser here is one address: 127.0.0.1. The per-address limit is the gateway's own
+                // test's business (RateLimitIT); here it would only make page loads flaky.
+                "wxai.gateway.api.replenish-rate", "200",
+                "wxai.gateway.api.burst-capacity", "400")));
         addresses.putAll(Map.of("sandbox", sandbox, "order-service", "http://127.0.0.1:" + orderPort,
                 "wechat-ingress-service", "http://127.0.0.1:" + ingressPort, "ai-worker-service", "http://127.0.0.1:" + workerPort,
                 "gateway-service", gateway));
@@ -102,6 +117,15 @@ final class Stack implements AutoCloseable {
         } catch (RuntimeException e) {
             close();
             throw e;
+        }
+    }
+
+    private static String sha256(String token) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -18,8 +18,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Before a notification run, untimed: creates one order per notification through the order-service's API (each
- * prepaid at the sandbox's WeChat Pay), then has the sandbox pay them and hand back their notifications sealed and
+ * Before a notification run, untimed: signs one buyer in, creates one order per notification through the
+ * order-service's API as that buyer (each prepaid at the sandbox's WeChat Pay), then has the sandbox pay them and hand back their notifications sealed and
  * signed ({@code POST /sandbox/pay-prepare}) instead of sending them: only the sandbox holds WeChat Pay's private
  * key, and its RSA work must not be what the run measures.
  */
@@ -55,8 +55,10 @@ public final class NotificationSetup {
             HttpClient client = HttpClient.create(pool).responseTimeout(Duration.ofSeconds(60));
             long started = System.nanoTime();
             String run = Long.toString(System.currentTimeMillis(), 36);
+            // Orders belong to a signed-in user; one buyer places them all.
+            BuyerSession buyer = BuyerSession.signIn(ordersUrl, "oLoadPay" + run + "x00000000");
             List<String> orders = Flux.range(0, count)
-                    .flatMapSequential(i -> createOrder(client, "oLoadPay" + run + String.format("x%08d", i)), concurrency)
+                    .flatMapSequential(i -> createOrder(client, buyer), concurrency)
                     .collectList()
                     .block();
             log.printf("[load] created %d orders in %.1f s%n", count, (System.nanoTime() - started) / 1e9);
@@ -85,9 +87,11 @@ public final class NotificationSetup {
         }
     }
 
-    private Mono<String> createOrder(HttpClient client, String openid) {
-        String body = JSON.writeValueAsString(Map.of("openid", openid, "sku", sku, "channel", "NATIVE"));
-        return post(client, ordersUrl + "/api/orders", body).map(answer -> {
+    private Mono<String> createOrder(HttpClient client, BuyerSession buyer) {
+        String body = JSON.writeValueAsString(Map.of("sku", sku, "channel", "NATIVE"));
+        HttpClient signedIn = client.headers(headers -> headers.set(HttpHeaderNames.COOKIE, buyer.cookie())
+                .set("X-XSRF-TOKEN", buyer.csrf()));
+        return post(signedIn, ordersUrl + "/api/orders", body).map(answer -> {
             if (answer.status() != HttpResponseStatus.CREATED.code()) {
                 throw new IllegalStateException("POST " + ordersUrl + "/api/orders answered " + answer.status() + ": " + answer.body());
             }
