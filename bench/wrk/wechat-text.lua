@@ -1,25 +1,19 @@
 -- wrk script: validly signed WeChat text messages (plaintext mode), each with a new MsgId and openid, so that
 -- every request takes the full path (dedupe claim, Kafka publish, success) and no openid hits its rate limit.
--- The signature covers token, timestamp and nonce only, so one signed query serves the whole (short) run.
+-- Each request is signed as WeChat signs each delivery: its own nonce and the current timestamp, with the
+-- signature (sha1 of token, timestamp and nonce, sorted) computed in Lua by bench/wrk/sha1.lua. One signed query
+-- must not be reused: the signature does not cover the body, so the ingress refuses a (signature, timestamp,
+-- nonce) it has seen with another body as a replay. Signing costs wrk a few microseconds of CPU per request
+-- (luajit bench/wrk/sha1_check.lua prints signatures per second).
+local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "bench/wrk/" -- wrk loads the script by its path
+local sha1 = dofile(here .. "sha1.lua")
 local token = os.getenv("WXAI_WECHAT_TOKEN") or "sandbox-token"
-local timestamp = tostring(os.time())
-local nonce = "1514711492"
 local counter = 0
-
-local function sha1_hex(text)
-  local handle = io.popen("printf '%s' '" .. text .. "' | sha1sum")
-  local result = handle:read("*a")
-  handle:close()
-  return string.sub(result, 1, 40)
-end
-
-local parts = { token, timestamp, nonce }
-table.sort(parts)
-local signature = sha1_hex(table.concat(parts))
 
 -- Each run and thread gets its own id prefix. Not math.random: LuaJIT starts it from the same seed in every run,
 -- so every run repeated the first one's MsgIds, which the ingress remembers for 5 minutes and answers as
--- duplicates without publishing them (the cheap path, not the one to measure).
+-- duplicates without publishing them (the cheap path, not the one to measure). The nonces carry the same prefix,
+-- so that no (timestamp, nonce) comes back in a later run or from another thread either.
 local run = os.time() % 100000
 local threads = 0
 
@@ -30,8 +24,11 @@ end
 
 request = function()
   counter = counter + 1
+  local timestamp = tostring(os.time())
   local openid = string.format("oBenchGw%s%013d", id, counter)
   local msgid = string.format("%s%010d", id, counter)
+  local nonce = msgid -- digits, unique per run, thread and request
+  local signature = sha1.wechat(token, timestamp, nonce)
   local body = "<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><FromUserName><![CDATA[" .. openid ..
       "]]></FromUserName><CreateTime>" .. timestamp .. "</CreateTime><MsgType><![CDATA[text]]></MsgType>" ..
       "<Content><![CDATA[bench]]></Content><MsgId>" .. msgid .. "</MsgId></xml>"

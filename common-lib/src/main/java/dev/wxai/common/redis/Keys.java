@@ -13,6 +13,16 @@ public final class Keys {
         return PREFIX + "dedupe:" + appId + ":" + deliveryKey;
     }
 
+    /** The first body seen with a signed webhook query (its signature), so that the query cannot carry another. */
+    public static String replay(String appId, String signature) {
+        return PREFIX + "replay:" + appId + ":" + signature;
+    }
+
+    /** A WeChat user's message rate bucket, kept by the ingress after it verified the delivery. */
+    public static String userRate(String appId, String openid) {
+        return PREFIX + "rate:" + appId + ":" + openid;
+    }
+
     public static String accessToken(String appId) {
         return PREFIX + "token:" + appId;
     }

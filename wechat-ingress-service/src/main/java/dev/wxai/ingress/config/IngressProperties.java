@@ -28,6 +28,9 @@ import org.springframework.validation.annotation.Validated;
  * @param eventReplies          replies to menu clicks ({@code CLICK}) and QR scans ({@code SCAN}), by EventKey
  * @param resetEventKeys        menu keys that clear the user's conversation
  * @param resetReply            the reply after a conversation was cleared
+ * @param userBurst             messages a user may send at once before the rate applies
+ * @param userRefill            one more message per this interval after the burst (the per-openid rate)
+ * @param tooFastReply          the reply to a user over their rate: nothing of the message is kept
  */
 @Validated
 @ConfigurationProperties("wxai.ingress")
@@ -45,7 +48,10 @@ public record IngressProperties(
         @NotBlank String continueTail,
         Map<String, String> eventReplies,
         List<String> resetEventKeys,
-        @NotBlank String resetReply) {
+        @NotBlank String resetReply,
+        @Min(1) int userBurst,
+        @NotNull Duration userRefill,
+        @NotBlank String tooFastReply) {
 
     public IngressProperties {
         eventReplies = eventReplies == null ? Map.of() : Map.copyOf(eventReplies);

@@ -13,6 +13,8 @@ import org.springframework.validation.annotation.Validated;
  * @param aesKey         the EncodingAESKey ({@code WXAI_WECHAT_AESKEY}); needed for compatible and safe mode
  * @param previousAesKey the EncodingAESKey before the last rotation ({@code WXAI_WECHAT_PREVIOUSAESKEY}), if any
  * @param replyMode      {@code push} (answer through the customer-service API) or {@code passive}
+ * @param requireEncryption refuse plaintext deliveries ({@code WXAI_WECHAT_REQUIREENCRYPTION}): for accounts in safe
+ *                       mode, where a plaintext delivery can only be forged or replayed
  */
 @Validated
 @ConfigurationProperties("wxai.wechat")
@@ -21,7 +23,8 @@ public record WechatProperties(
         @NotBlank(message = "set WXAI_WECHAT_TOKEN to the Token of the Official Account's server settings") String token,
         @Pattern(regexp = "|[A-Za-z0-9+/]{43}", message = "WXAI_WECHAT_AESKEY must be the 43-character EncodingAESKey") String aesKey,
         @Pattern(regexp = "|[A-Za-z0-9+/]{43}", message = "WXAI_WECHAT_PREVIOUSAESKEY must be a 43-character EncodingAESKey") String previousAesKey,
-        @Pattern(regexp = "push|passive", message = "WXAI_WECHAT_REPLYMODE must be push or passive") String replyMode) {
+        @Pattern(regexp = "push|passive", message = "WXAI_WECHAT_REPLYMODE must be push or passive") String replyMode,
+        boolean requireEncryption) {
 
     public WechatProperties {
         aesKey = aesKey == null ? "" : aesKey;
@@ -35,6 +38,7 @@ public record WechatProperties(
 
     @Override
     public String toString() {
-        return "WechatProperties[appId=" + appId + ", replyMode=" + replyMode + ", safeMode=" + !aesKey.isEmpty() + "]";
+        return "WechatProperties[appId=" + appId + ", replyMode=" + replyMode + ", safeMode=" + !aesKey.isEmpty()
+                + ", requireEncryption=" + requireEncryption + "]";
     }
 }

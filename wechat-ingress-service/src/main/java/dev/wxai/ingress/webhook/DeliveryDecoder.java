@@ -8,9 +8,15 @@ import dev.wxai.common.wechat.Signatures;
 import dev.wxai.ingress.config.IngressProperties;
 import dev.wxai.ingress.config.SafeMode;
 import dev.wxai.ingress.config.WechatProperties;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 import org.springframework.util.MultiValueMap;
 
@@ -21,6 +27,8 @@ import org.springframework.util.MultiValueMap;
  * <ol>
  *   <li>{@code signature} over token, timestamp and nonce (WeChat sends it in every mode);</li>
  *   <li>{@code timestamp} within the allowed clock skew, so a captured request cannot be replayed later;</li>
+ *   <li>the {@code openid} parameter: 1–64 of {@code [A-Za-z0-9_-]}, since it names Redis keys;</li>
+ *   <li>plaintext refused when encryption is required;</li>
  *   <li>the XML, with DOCTYPEs and entities refused;</li>
  *   <li>in compatible and safe mode ({@code encrypt_type=aes}): {@code msg_signature} over the {@code Encrypt} value,
  *       then decryption, which also checks that the message is for our appid;</li>
@@ -29,6 +37,8 @@ import org.springframework.util.MultiValueMap;
  */
 @Component
 class DeliveryDecoder {
+
+    private static final Pattern OPENID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private final WechatProperties wechat;
     private final Duration maxClockSkew;
@@ -49,8 +59,15 @@ class DeliveryDecoder {
 
     Delivery decode(MultiValueMap<String, String> query, String body) {
         verifySignature(query);
-        Map<String, String> outer = parse(body);
+        String openid = query.getFirst("openid");
+        if (openid == null || !OPENID.matcher(openid).matches()) {
+            throw RejectedDelivery.badRequest("invalid_openid", "openid must be 1 to 64 of A-Z, a-z, 0-9, _ and -");
+        }
         boolean encrypted = "aes".equalsIgnoreCase(query.getFirst("encrypt_type"));
+        if (!encrypted && wechat.requireEncryption()) {
+            throw RejectedDelivery.forbidden("encryption_required", "this account accepts encrypted deliveries only");
+        }
+        Map<String, String> outer = parse(body);
         Map<String, String> fields = encrypted ? decrypt(query, outer) : outer;
         WechatMessage message;
         try {
@@ -58,11 +75,19 @@ class DeliveryDecoder {
         } catch (InboundXmlException e) {
             throw RejectedDelivery.badRequest("malformed_message", e.getMessage());
         }
-        String openid = query.getFirst("openid");
-        if (openid != null && !openid.equals(message.openid())) {
+        if (!openid.equals(message.openid())) {
             throw RejectedDelivery.badRequest("openid_mismatch", "openid does not match FromUserName");
         }
-        return new Delivery(message, encrypted);
+        // Lowercase: the signature check ignores case, so "ABC…" and "abc…" are one signed query, not two.
+        return new Delivery(message, encrypted, query.getFirst("signature").toLowerCase(Locale.ROOT), digest(body));
+    }
+
+    private static String digest(String body) {
+        try {
+            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException(impossible);
+        }
     }
 
     private void verifySignature(MultiValueMap<String, String> query) {

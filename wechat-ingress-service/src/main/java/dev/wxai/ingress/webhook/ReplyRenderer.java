@@ -20,6 +20,7 @@ import reactor.core.publisher.Mono;
 class ReplyRenderer {
 
     static final String SUCCESS = "success";
+    static final String REPLAYED = "replayed_signature";
     private static final MediaType TEXT_XML = new MediaType("text", "xml", StandardCharsets.UTF_8);
 
     private final WechatProperties wechat;
@@ -52,6 +53,11 @@ class ReplyRenderer {
     /** A failure WeChat answers with a retry (no {@code success}). */
     Mono<ServerResponse> retryLater(String code, String message) {
         return error(HttpStatus.SERVICE_UNAVAILABLE, code, message);
+    }
+
+    /** A signed query seen before with another body: someone is replaying what they captured. */
+    Mono<ServerResponse> replayed() {
+        return error(HttpStatus.FORBIDDEN, REPLAYED, "this signed query was already used with another body");
     }
 
     Mono<ServerResponse> rejected(RejectedDelivery rejection) {

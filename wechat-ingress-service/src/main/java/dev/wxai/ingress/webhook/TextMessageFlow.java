@@ -4,7 +4,8 @@ import dev.wxai.common.log.Masking;
 import dev.wxai.common.tracing.TraceScope;
 import dev.wxai.ingress.config.IngressProperties;
 import dev.wxai.ingress.config.WechatProperties;
-import dev.wxai.ingress.dedupe.DuplicateFilter;
+import dev.wxai.ingress.admission.DeliveryGate;
+import dev.wxai.ingress.admission.DeliveryGate.Verdict;
 import dev.wxai.ingress.publish.InboundPublisher;
 import dev.wxai.ingress.reply.PassiveReplyWaiter;
 import dev.wxai.ingress.reply.PendingAnswers;
@@ -33,7 +34,7 @@ class TextMessageFlow {
 
     private final WechatProperties wechat;
     private final IngressProperties properties;
-    private final DuplicateFilter duplicates;
+    private final DeliveryGate gate;
     private final InboundPublisher publisher;
     private final PassiveReplyWaiter waiter;
     private final PendingAnswers pending;
@@ -41,12 +42,12 @@ class TextMessageFlow {
     private final WebhookMetrics metrics;
     private final Clock clock;
 
-    TextMessageFlow(WechatProperties wechat, IngressProperties properties, DuplicateFilter duplicates,
+    TextMessageFlow(WechatProperties wechat, IngressProperties properties, DeliveryGate gate,
                     InboundPublisher publisher, PassiveReplyWaiter waiter, PendingAnswers pending,
                     ReplyRenderer replies, WebhookMetrics metrics, Clock clock) {
         this.wechat = wechat;
         this.properties = properties;
-        this.duplicates = duplicates;
+        this.gate = gate;
         this.publisher = publisher;
         this.waiter = waiter;
         this.pending = pending;
@@ -56,33 +57,49 @@ class TextMessageFlow {
     }
 
     Mono<ServerResponse> accept(Delivery delivery) {
-        return wechat.passive() ? passive(delivery) : push(delivery);
+        WechatMessage message = delivery.message();
+        return gate.admit(wechat.appId(), delivery.signature(), delivery.bodyDigest(), message.openid(), message.deliveryKey())
+                .flatMap(verdict -> switch (verdict) {
+                    case THROTTLED -> throttled(delivery);
+                    case REPLAYED -> replayed();
+                    default -> wechat.passive() ? passive(delivery, verdict) : push(delivery, verdict);
+                });
     }
 
-    private Mono<ServerResponse> push(Delivery delivery) {
-        String key = delivery.message().deliveryKey();
-        return duplicates.claim(wechat.appId(), key).flatMap(claim -> switch (claim) {
+    private Mono<ServerResponse> push(Delivery delivery, Verdict verdict) {
+        return switch (verdict) {
             case FIRST -> publishOrRelease(delivery).flatMap(published -> published ? replies.success() : notQueued());
             case ALREADY_PUBLISHED -> duplicate(replies.success());
-            case IN_PROGRESS -> duplicate(inProgress());
-        });
+            default -> duplicate(inProgress());
+        };
     }
 
-    private Mono<ServerResponse> passive(Delivery delivery) {
+    private Mono<ServerResponse> passive(Delivery delivery, Verdict verdict) {
         WechatMessage message = delivery.message();
         String key = message.deliveryKey();
-        return duplicates.claim(wechat.appId(), key).flatMap(claim -> switch (claim) {
+        return switch (verdict) {
             case FIRST -> pending.collect(message.openid())
                     .flatMap(owed -> {
                         // This message collects an earlier answer; it is not itself sent to the AI.
                         log.info("Handed a pending answer to {}", Masking.openid(message.openid()));
-                        return duplicates.markPublished(wechat.appId(), key).then(replies.text(delivery, owed));
+                        return gate.markPublished(wechat.appId(), key).then(replies.text(delivery, owed));
                     })
                     .switchIfEmpty(Mono.defer(() -> publishOrRelease(delivery)
                             .flatMap(published -> published ? awaitAnswer(delivery) : notQueued())));
             case ALREADY_PUBLISHED -> duplicate(awaitAnswer(delivery));
-            case IN_PROGRESS -> duplicate(inProgress());
-        });
+            default -> duplicate(inProgress());
+        };
+    }
+
+    /** Over the rate: the user is told so (a passive reply, which WeChat shows and never retries); nothing is kept. */
+    private Mono<ServerResponse> throttled(Delivery delivery) {
+        metrics.throttled();
+        return replies.text(delivery, properties.tooFastReply());
+    }
+
+    private Mono<ServerResponse> replayed() {
+        metrics.rejected(ReplyRenderer.REPLAYED);
+        return replies.replayed();
     }
 
     /**
@@ -95,12 +112,12 @@ class TextMessageFlow {
         WechatMessage message = delivery.message();
         String key = message.deliveryKey();
         return publisher.publish(message.toEvent(wechat.appId(), wechat.replyMode(), clock.millis()))
-                .then(duplicates.markPublished(wechat.appId(), key))
+                .then(gate.markPublished(wechat.appId(), key))
                 .thenReturn(true)
                 .onErrorResume(error -> {
                     metrics.publishFailed();
                     return TraceScope.logged(() -> log.warn("Could not publish message {}: {}; WeChat will retry", key, error.toString()))
-                            .then(duplicates.release(wechat.appId(), key).onErrorResume(releaseError -> Mono.empty()))
+                            .then(gate.release(wechat.appId(), key).onErrorResume(releaseError -> Mono.empty()))
                             .thenReturn(false);
                 });
     }
@@ -108,7 +125,7 @@ class TextMessageFlow {
     private Mono<ServerResponse> awaitAnswer(Delivery delivery) {
         WechatMessage message = delivery.message();
         String msgId = message.deliveryKey();
-        return duplicates.countDelivery(wechat.appId(), msgId).flatMap(deliveryNumber -> waiter
+        return gate.countDelivery(wechat.appId(), msgId).flatMap(deliveryNumber -> waiter
                 .await(msgId, properties.passiveWait())
                 .flatMap(answer -> pending.firstPiece(message.openid(), msgId, answer))
                 .flatMap(reply -> replies.text(delivery, reply))

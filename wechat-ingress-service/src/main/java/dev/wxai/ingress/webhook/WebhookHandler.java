@@ -1,6 +1,8 @@
 package dev.wxai.ingress.webhook;
 
+import dev.wxai.ingress.admission.DeliveryGate;
 import dev.wxai.ingress.config.IngressProperties;
+import dev.wxai.ingress.config.WechatProperties;
 import dev.wxai.ingress.events.EventResponder;
 import java.nio.charset.StandardCharsets;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -29,15 +31,20 @@ class WebhookHandler {
     private final EventResponder events;
     private final ReplyRenderer replies;
     private final WebhookMetrics metrics;
+    private final DeliveryGate gate;
+    private final String wechatAppId;
     private final int maxBodyBytes;
 
     WebhookHandler(DeliveryDecoder decoder, TextMessageFlow textMessages, EventResponder events,
-                   ReplyRenderer replies, WebhookMetrics metrics, IngressProperties properties) {
+                   ReplyRenderer replies, WebhookMetrics metrics, IngressProperties properties, DeliveryGate gate,
+                   WechatProperties wechat) {
         this.decoder = decoder;
         this.textMessages = textMessages;
         this.events = events;
         this.replies = replies;
         this.metrics = metrics;
+        this.gate = gate;
+        this.wechatAppId = wechat.appId();
         this.maxBodyBytes = (int) properties.maxBodySize().toBytes();
     }
 
@@ -72,6 +79,23 @@ class WebhookHandler {
         if (message.isText()) {
             return textMessages.accept(delivery);
         }
+        // Events and media are answered at once and never published: the replay check and the rate still apply.
+        return gate.admit(wechatAppId, delivery.signature(), delivery.bodyDigest(), message.openid(), null)
+                .flatMap(verdict -> switch (verdict) {
+                    case REPLAYED -> {
+                        metrics.rejected(ReplyRenderer.REPLAYED);
+                        yield replies.replayed();
+                    }
+                    case THROTTLED -> {
+                        metrics.throttled();
+                        yield replies.success();
+                    }
+                    default -> answerAtOnce(delivery);
+                });
+    }
+
+    private Mono<ServerResponse> answerAtOnce(Delivery delivery) {
+        WechatMessage message = delivery.message();
         Mono<String> reply = message.isEvent()
                 ? events.onEvent(message.openid(), message.event(), message.eventKey())
                 : events.onUnreadableKind(message.openid(), message.msgType());

@@ -23,6 +23,7 @@ class WebhookMetrics {
     private final Map<String, Counter> messages = new HashMap<>();
     private final Counter duplicates;
     private final Counter publishFailures;
+    private final Counter throttled;
     private final Timer accepted;
     private final Timer failed;
 
@@ -36,6 +37,8 @@ class WebhookMetrics {
                 .description("WeChat's repeated deliveries of a message already accepted").register(registry);
         this.publishFailures = Counter.builder("wxai.ingress.publish.failures")
                 .description("Messages the broker did not acknowledge in time; WeChat was told to retry").register(registry);
+        this.throttled = Counter.builder("wxai.ingress.throttled")
+                .description("Deliveries of users over their message rate, answered with the too-fast reply").register(registry);
         this.accepted = ackTimer(registry, "accepted");
         this.failed = ackTimer(registry, "failed");
     }
@@ -55,6 +58,10 @@ class WebhookMetrics {
 
     void rejected(String reason) {
         registry.counter("wxai.ingress.rejected", "reason", reason).increment();
+    }
+
+    void throttled() {
+        throttled.increment();
     }
 
     void publishFailed() {

@@ -32,7 +32,7 @@ class DeliveryDecoderPropertyTest {
     private static final MessageCrypto WECHAT_SIDE = new MessageCrypto(APP_ID, AES_KEY, null);
     private static final String OPENID = "oPropertyUser0000000000000";
 
-    private final WechatProperties wechat = new WechatProperties(APP_ID, TOKEN, AES_KEY, "", "push");
+    private final WechatProperties wechat = new WechatProperties(APP_ID, TOKEN, AES_KEY, "", "push", false);
     private final DeliveryDecoder decoder = new DeliveryDecoder(wechat, IngressPropertiesFixture.defaults(),
             new SafeMode(wechat), Clock.fixed(Instant.now(), ZoneOffset.UTC));
 

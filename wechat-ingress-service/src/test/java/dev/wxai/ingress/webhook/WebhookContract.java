@@ -10,6 +10,7 @@ import dev.wxai.testsupport.WechatRequests;
 import dev.wxai.common.wechat.InboundXml;
 import dev.wxai.common.wechat.MessageCrypto;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -39,6 +40,9 @@ abstract class WebhookContract {
         registry.add("wxai.wechat.app-id", () -> APP_ID);
         registry.add("wxai.wechat.aes-key", () -> AES_KEY);
         registry.add("wxai.ingress.event-replies[MENU_PRICE]", () -> "课程价格见菜单「课程」");
+        // Five at once, then one a minute: a test that throttles a user cannot be undone by a slow machine's refill.
+        registry.add("wxai.ingress.user-burst", () -> "5");
+        registry.add("wxai.ingress.user-refill", () -> "60s");
     }
 
     @LocalServerPort
@@ -251,6 +255,80 @@ abstract class WebhookContract {
     }
 
     @Test
+    void thirtyForgedRequestsNamingAUserCostNothingAndTheirOwnMessageStillGoesThrough() {
+        String victim = WechatRequests.newOpenid();
+
+        for (int i = 0; i < 30; i++) {
+            post(WechatRequests.signedQuery("attacker-guess", victim), WechatRequests.textXml(victim, WechatRequests.newMsgId(), "spam"))
+                    .expectStatus().isForbidden();
+        }
+        assertThat(userKeys(victim)).isEmpty();
+
+        String msgId = WechatRequests.newMsgId();
+        post(WechatRequests.signedQuery(TOKEN, victim), WechatRequests.textXml(victim, msgId, "我的问题"))
+                .expectStatus().isOk().expectBody(String.class).isEqualTo("success");
+        assertThat(recordsOf(msgId)).hasSize(1);
+    }
+
+    @Test
+    void aSignedQueryReplayedWithAnotherBodyIsRefusedAndTheSameBodyIsARetry() {
+        String openid = WechatRequests.newOpenid();
+        String query = WechatRequests.signedQuery(TOKEN, openid);
+        String original = WechatRequests.newMsgId();
+        String forged = WechatRequests.newMsgId();
+
+        post(query, WechatRequests.textXml(openid, original, "原来的问题")).expectStatus().isOk()
+                .expectBody(String.class).isEqualTo("success");
+        post(query, WechatRequests.textXml(openid, forged, "another question, same signature")).expectStatus().isForbidden()
+                .expectBody().jsonPath("$.error").isEqualTo("replayed_signature");
+        // The signature check ignores case: the same signed query in capitals is no new one.
+        String signature = query.replaceAll(".*signature=([0-9a-f]+).*", "$1");
+        post(query.replace(signature, signature.toUpperCase(java.util.Locale.ROOT)),
+                WechatRequests.textXml(openid, forged, "and in upper case")).expectStatus().isForbidden();
+        post(query, WechatRequests.textXml(openid, original, "原来的问题")).expectStatus().isOk()
+                .expectBody(String.class).isEqualTo("success");
+
+        assertThat(recordsOf(original)).hasSize(1);
+        assertThat(recordsOf(forged)).isEmpty();
+    }
+
+    @Test
+    void randomAndOversizedOpenidsLeaveRedisUnchanged() {
+        Set<String> before = appKeys();
+
+        for (int i = 0; i < 20; i++) {
+            String random = WechatRequests.newOpenid();
+            post(WechatRequests.signedQuery("not-our-token", random), WechatRequests.textXml(random, WechatRequests.newMsgId(), "x"))
+                    .expectStatus().isForbidden();
+        }
+        String oversized = "o" + "x".repeat(1999);
+        post(WechatRequests.signedQuery(TOKEN, oversized), WechatRequests.textXml(oversized, WechatRequests.newMsgId(), "x"))
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.error").isEqualTo("invalid_openid");
+        post(WechatRequests.signedQuery(TOKEN, "o%3Ckey%3E%2A"), WechatRequests.textXml("o<key>*", WechatRequests.newMsgId(), "x"))
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.error").isEqualTo("invalid_openid");
+
+        assertThat(appKeys()).isEqualTo(before);
+    }
+
+    @Test
+    void aUserOverTheRateIsToldToSlowDownAndNothingOfTheMessageIsKept() {
+        String openid = WechatRequests.newOpenid();
+        for (int i = 0; i < 5; i++) {
+            post(WechatRequests.signedQuery(TOKEN, openid), WechatRequests.textXml(openid, WechatRequests.newMsgId(), "问题 " + i))
+                    .expectStatus().isOk().expectBody(String.class).isEqualTo("success");
+        }
+        String msgId = WechatRequests.newMsgId();
+
+        String reply = post(WechatRequests.signedQuery(TOKEN, openid), WechatRequests.textXml(openid, msgId, "第六个"))
+                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(reply).contains("<ToUserName><![CDATA[" + openid + "]]></ToUserName>").contains("你发得太快啦");
+        assertThat(recordsOf(msgId)).isEmpty();
+        assertThat(TestRedis.template().hasKey(Keys.dedupe(APP_ID, msgId)).block()).isFalse();
+        assertThat(recordsFor(openid)).hasSize(5);
+    }
+
+    @Test
     void bodyOverTheLimitIsRefused() {
         String openid = WechatRequests.newOpenid();
         String huge = WechatRequests.textXml(openid, WechatRequests.newMsgId(), "x".repeat(200 * 1024));
@@ -260,6 +338,15 @@ abstract class WebhookContract {
 
     private WebTestClient.ResponseSpec post(String query, String body) {
         return client.post().uri("/wechat?" + query).contentType(MediaType.TEXT_XML).bodyValue(body).exchange();
+    }
+
+    /** Every key the ingress keeps for this user. */
+    private static List<String> userKeys(String openid) {
+        return TestRedis.template().keys("wxai:*" + openid + "*").collectList().block();
+    }
+
+    private static Set<String> appKeys() {
+        return new java.util.HashSet<>(TestRedis.template().keys("wxai:*" + APP_ID + "*").collectList().block());
     }
 
     private List<ConsumerRecord<String, String>> recordsFor(String openid) {
