@@ -7,7 +7,7 @@
 # Stage 1 builds the module's runnable jar with Maven (dependencies cached across builds), stage 2 splits it into
 # Spring Boot's layers, so that a code change rebuilds only the thin `application` layer of the image. The runtime
 # is a JRE, runs as an unprivileged numeric user, sizes its heap from the container's memory limit, and reports
-# health from the service's own liveness group.
+# health from the service's own liveness group (on its management port, when it has one).
 # Not built on the machine these files were written on (no Docker engine there): deploy-tests checks this file
 # against the modules and the jar's layer index instead.
 
@@ -23,16 +23,20 @@ RUN --mount=type=cache,target=/root/.m2,sharing=locked \
     mvn -B -ntp -pl "${MODULE}" -am package -DskipTests \
     && cp "${MODULE}/target/${MODULE}-"*"-exec.jar" /tmp/application.jar
 
-# Each service's server.port (its application.yml); the health check below asks it unless SERVER_PORT is set.
-RUN case "${MODULE}" in \
-      gateway-service) port=8080 ;; \
+# Each service's server.port and, where its actuator has a port of its own, its management.server.port (both from
+# its application.yml). The health check below asks the management port when the image has one (the gateway's
+# public port refuses /actuator), else the server port; MANAGEMENT_SERVER_PORT and SERVER_PORT override them.
+RUN management=""; \
+    case "${MODULE}" in \
+      gateway-service) port=8080; management=8180 ;; \
       wechat-ingress-service) port=8081 ;; \
       ai-worker-service) port=8082 ;; \
       order-service) port=8083 ;; \
       sandbox) port=8090 ;; \
       *) echo "no port known for ${MODULE}: add it here" >&2; exit 1 ;; \
     esac; \
-    echo "${port}" > /tmp/server-port
+    echo "${port}" > /tmp/server-port; \
+    printf '%s' "${management}" > /tmp/management-port
 
 # Spring Boot's layers (BOOT-INF/layers.idx): dependencies, spring-boot-loader, snapshot-dependencies, application.
 RUN java -Djarmode=tools -jar /tmp/application.jar extract --layers --launcher --destination /tmp/extracted
@@ -50,13 +54,16 @@ COPY --from=build /tmp/extracted/spring-boot-loader/ ./
 COPY --from=build /tmp/extracted/snapshot-dependencies/ ./
 COPY --from=build /tmp/extracted/application/ ./
 COPY --from=build /tmp/server-port /app/server-port
+COPY --from=build /tmp/management-port /app/management-port
 # The heap follows the container's memory limit (Kubernetes resources, compose deploy.resources); the rest of
 # the limit is left for metaspace, threads and Netty's direct buffers. An OutOfMemoryError ends the JVM so that
 # the orchestrator restarts it instead of leaving a half-broken service running.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 USER 10001:10001
 # curl is part of eclipse-temurin's Ubuntu images. The liveness group answers 200 while the JVM and Spring are
-# alive; readiness (which may depend on Redis or Kafka) is for load balancers, not for restarts.
+# alive; readiness (which may depend on Redis or Kafka) is for load balancers, not for restarts. The actuator's port:
+# MANAGEMENT_SERVER_PORT, else the image's management port, else the server port (SERVER_PORT, else the image's).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=90s --retries=3 \
-    CMD curl -fsS -o /dev/null "http://127.0.0.1:${SERVER_PORT:-$(cat /app/server-port)}/actuator/health/liveness" || exit 1
+    CMD port="${MANAGEMENT_SERVER_PORT:-$(cat /app/management-port)}"; \
+        curl -fsS -o /dev/null "http://127.0.0.1:${port:-${SERVER_PORT:-$(cat /app/server-port)}}/actuator/health/liveness" || exit 1
 ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]

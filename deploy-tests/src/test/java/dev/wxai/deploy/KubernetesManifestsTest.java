@@ -480,6 +480,50 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
+    void theGatewaysActuatorIsReachableOnlyInsideTheCluster(String env) {
+        String module = "gateway-service";
+        ServiceModule gateway = ServiceModule.of(module);
+        assertThat(gateway.actuatorPort()).as("the gateway's management.server.port").isNotEqualTo(gateway.port());
+        Map<String, Object> container = container(env, module);
+        assertThat(containerPort(container, "management")).as("container port `management`").isEqualTo(gateway.actuatorPort());
+        assertThat(Yamls.listAt(find(env, "Service", module), "spec", "ports"))
+                .as("the Service the Ingress names keeps the public port only")
+                .extracting(port -> Yamls.stringAt(port, "port")).containsExactly(String.valueOf(gateway.port()));
+        List<String> problems = new ArrayList<>();
+        for (Map<String, Object> ingress : ofKind(env, "Ingress")) {
+            for (Object rule : Yamls.listAt(ingress, "spec", "rules")) {
+                for (Object path : Yamls.listAt(rule, "http", "paths")) {
+                    Map<String, Object> service = find(env, "Service", Yamls.stringAt(path, "backend", "service", "name"));
+                    String number = Yamls.stringAt(path, "backend", "service", "port", "number");
+                    String name = Yamls.stringAt(path, "backend", "service", "port", "name");
+                    for (Object port : service == null ? List.of() : Yamls.listAt(service, "spec", "ports")) {
+                        boolean named = Objects.equals(number, Yamls.stringAt(port, "port")) || Objects.equals(name, Yamls.stringAt(port, "name"));
+                        if (named && containerPort(container, Yamls.stringAt(port, "targetPort")) == gateway.actuatorPort()) {
+                            problems.add("Ingress/" + Kustomize.name(ingress) + " leads to the gateway's actuator");
+                        }
+                    }
+                }
+            }
+        }
+        Map<String, Object> podLabels = Yamls.mapAt(find(env, "Deployment", module), "spec", "template", "metadata", "labels");
+        for (Map<String, Object> policy : ofKind(env, "NetworkPolicy")) {
+            if (!selects(Yamls.mapAt(policy, "spec", "podSelector", "matchLabels"), podLabels)) {
+                continue;
+            }
+            for (Object rule : Yamls.listAt(policy, "spec", "ingress")) {
+                boolean fromAnywhere = Yamls.listAt(rule, "from").isEmpty()
+                        || Yamls.listAt(rule, "from").stream().anyMatch(peer -> Yamls.at(peer, "ipBlock") != null);
+                List<String> ports = Yamls.listAt(rule, "ports").stream().map(port -> Yamls.stringAt(port, "port")).toList();
+                if (fromAnywhere && (ports.isEmpty() || ports.contains(String.valueOf(gateway.actuatorPort())))) {
+                    problems.add("NetworkPolicy/" + Kustomize.name(policy) + " opens the gateway's actuator to any address");
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
     void configuredFilePathsAreMountedFromTheirSecret(String env) {
         String operatorGuide = Repo.read(Repo.path("k8s", "README.md"));
         String keysJob = ofKind(env, "Job").stream().map(job -> String.valueOf(job)).reduce("", String::concat);

@@ -112,36 +112,46 @@ class ScrapeConfigTest {
         for (Map<String, Object> deployment : ofKind(resources, "Deployment")) {
             String module = Kustomize.name(deployment);
             ServiceModule service = ServiceModule.of(module);
-            Map<String, Object> svc = find(resources, "Service", module);
-            Map<String, Object> labels = Yamls.mapAt(svc, "metadata", "labels");
+            Map<String, Object> podLabels = Yamls.mapAt(deployment, "spec", "template", "metadata", "labels");
             List<String> scrapes = new ArrayList<>();
-            for (Map<String, Object> monitor : monitors) {
-                if (!selects(Yamls.mapAt(monitor, "spec", "selector"), labels)) {
+            // Every Service in front of the pods: the gateway has one for its public port and one for its actuator.
+            for (Map<String, Object> svc : ofKind(resources, "Service")) {
+                if (Yamls.mapAt(svc, "spec", "selector").isEmpty() || !podLabels.entrySet().containsAll(
+                        Yamls.mapAt(svc, "spec", "selector").entrySet())) {
                     continue;
                 }
-                for (Object endpoint : Yamls.listAt(monitor, "spec", "endpoints")) {
-                    Object port = Yamls.listAt(svc, "spec", "ports").stream()
-                            .filter(candidate -> Objects.equals(Yamls.stringAt(candidate, "name"), Yamls.stringAt(endpoint, "port")))
-                            .findFirst().orElse(null);
-                    String path = Yamls.stringAt(endpoint, "path");
-                    String job = labels.get(Yamls.stringAt(monitor, "spec", "jobLabel")) == null ? module
-                            : String.valueOf(labels.get(Yamls.stringAt(monitor, "spec", "jobLabel")));
-                    if (port == null || !String.valueOf(service.actuatorPort()).equals(Yamls.stringAt(port, "port"))) {
-                        problems.add(module + ": ServiceMonitor " + Kustomize.name(monitor) + " scrapes port "
-                                + Yamls.stringAt(endpoint, "port") + ", not the Service port of the actuator ("
-                                + service.actuatorPort() + ")");
+                Map<String, Object> labels = Yamls.mapAt(svc, "metadata", "labels");
+                for (Map<String, Object> monitor : monitors) {
+                    if (!selects(Yamls.mapAt(monitor, "spec", "selector"), labels)) {
+                        continue;
                     }
-                    if (!(service.actuatorBasePath() + "/prometheus").equals(path)) {
-                        problems.add(module + ": ServiceMonitor path " + path);
+                    for (Object endpoint : Yamls.listAt(monitor, "spec", "endpoints")) {
+                        Object port = Yamls.listAt(svc, "spec", "ports").stream()
+                                .filter(candidate -> Objects.equals(Yamls.stringAt(candidate, "name"), Yamls.stringAt(endpoint, "port")))
+                                .findFirst().orElse(null);
+                        if (port == null) {
+                            continue; // the Operator finds no target on a Service without the endpoint's port
+                        }
+                        String target = Kustomize.name(monitor) + " -> Service " + Kustomize.name(svc) + ":" + Yamls.stringAt(port, "name");
+                        String path = Yamls.stringAt(endpoint, "path");
+                        String job = labels.get(Yamls.stringAt(monitor, "spec", "jobLabel")) == null ? module
+                                : String.valueOf(labels.get(Yamls.stringAt(monitor, "spec", "jobLabel")));
+                        if (!String.valueOf(service.actuatorPort()).equals(Yamls.stringAt(port, "port"))) {
+                            problems.add(module + ": " + target + " is port " + Yamls.stringAt(port, "port")
+                                    + ", not the actuator's (" + service.actuatorPort() + ")");
+                        }
+                        if (!(service.actuatorBasePath() + "/prometheus").equals(path)) {
+                            problems.add(module + ": " + target + " path " + path);
+                        }
+                        if (!module.equals(job)) {
+                            problems.add(module + ": scraped as job " + job + "; the alerts expect the service name, as in compose");
+                        }
+                        scrapes.add(target);
                     }
-                    if (!module.equals(job)) {
-                        problems.add(module + ": scraped as job " + job + "; the alerts expect the service name, as in compose");
-                    }
-                    scrapes.add(Kustomize.name(monitor));
                 }
             }
             if (service.exposesPrometheus() && scrapes.size() != 1) {
-                problems.add(module + ": scraped by " + scrapes.size() + " ServiceMonitor endpoints, expected 1");
+                problems.add(module + ": scraped by " + scrapes + ", expected exactly one ServiceMonitor endpoint");
             }
             if (!service.exposesPrometheus() && !scrapes.isEmpty()) {
                 problems.add(module + ": exposes no metrics but " + scrapes + " scrape it (a target always down)");
@@ -179,11 +189,6 @@ class ScrapeConfigTest {
 
     private static List<Map<String, Object>> ofKind(List<Map<String, Object>> resources, String kind) {
         return resources.stream().filter(resource -> Kustomize.kind(resource).equals(kind)).toList();
-    }
-
-    private static Map<String, Object> find(List<Map<String, Object>> resources, String kind, String name) {
-        return ofKind(resources, kind).stream().filter(resource -> name.equals(Kustomize.name(resource)))
-                .findFirst().orElseThrow(() -> new AssertionError("no " + kind + " " + name));
     }
 
     /** A label selector (matchLabels and matchExpressions with In, NotIn, Exists, DoesNotExist) against labels. */

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -20,6 +21,9 @@ class RedisDownIT {
 
     @LocalServerPort
     int port;
+
+    @LocalManagementPort
+    int managementPort;
 
     @Autowired
     MeterRegistry meters;
@@ -50,6 +54,7 @@ class RedisDownIT {
 
         assertThat(UPSTREAM.hits("/api/products")).isEqualTo(5);
         assertThat(meters.counter("wxai.gateway.ratelimit.failopen").count()).isGreaterThanOrEqualTo(5);
-        client.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+        WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + managementPort).build()
+                .get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
     }
 }

@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wxai.testsupport.ServiceProcess;
 import dev.wxai.testsupport.TestRedis;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
@@ -41,12 +45,26 @@ class ResilienceIT {
             client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
         }
 
+        @Autowired
+        CircuitBreakerRegistry breakers;
+
         @Test
-        void wechatGetsAFailureItRetriesNeverSuccess() {
-            client.post().uri("/wechat?signature=s&timestamp=1&nonce=2&openid=o" + UUID.randomUUID().toString().replace("-", ""))
-                    .contentType(MediaType.TEXT_XML).bodyValue("<xml/>").exchange()
-                    .expectStatus().isEqualTo(503)
-                    .expectBody(String.class).value(body -> assertThat(body).doesNotContain("success"));
+        void wechatGetsAFailureItRetriesNeverSuccessQuicklyAndTheBreakerOpens() {
+            // resilience4j.circuitbreaker.configs.default: at least 10 calls, half of them failed.
+            for (int i = 0; i < 10; i++) {
+                long start = System.nanoTime();
+                client.post().uri("/wechat?signature=s&timestamp=1&nonce=2&openid=o" + UUID.randomUUID().toString().replace("-", ""))
+                        .contentType(MediaType.TEXT_XML).bodyValue("<xml/>").exchange()
+                        .expectStatus().isEqualTo(503)
+                        .expectHeader().contentType("text/plain;charset=UTF-8")
+                        .expectHeader().exists("X-Request-Id")
+                        .expectBody(String.class).isEqualTo("ingress unavailable");
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+            }
+
+            assertThat(breakers.circuitBreaker("ingress").getState()).isEqualTo(CircuitBreaker.State.OPEN);
+            client.get().uri("/wechat?signature=s&timestamp=1&nonce=2&echostr=e").exchange()
+                    .expectStatus().isEqualTo(503).expectBody(String.class).isEqualTo("ingress unavailable");
         }
 
         @Test

@@ -207,14 +207,16 @@ class MessagePathIT {
                         "kafka_consumer_fetch_manager_records_lag"),
                 "order-service", List.of("wxai_payments_total{", "wxai_revenue_fen_total", "wxai_pay_notifications_total{",
                         "wxai_orders{", "wxai_outbox_pending"),
-                "gateway-service", List.of("wxai_gateway_ratelimit_failopen_total", "spring_cloud_gateway_requests_seconds"));
+                "gateway-service", List.of("wxai_gateway_ratelimit_failopen_total", "spring_cloud_gateway_requests_seconds",
+                        "wxai_gateway_wechat_requests_seconds_count{"));
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> expected.forEach((service, meters) -> {
             String scraped = scrape(service);
             assertThat(meters).as(service).allSatisfy(meter -> assertThat(scraped).contains(meter));
             assertThat(scraped).as(service).contains("application=\"" + service + "\"");
         }));
         // Every meter the dashboards and alerts read (observability/metrics.txt) is really exposed by its service,
-        // once the events that create it happened: a refused signature, and a user typing faster than the limit.
+        // once the events that create it happened: a refused signature, and a user typing faster than the per-openid
+        // limit (the ingress's, after the signature check).
         postMessage(WechatRequests.newOpenid(), WechatRequests.newMsgId(), "forged", "not-the-token");
         String fast = WechatRequests.newOpenid();
         for (int i = 0; i < 8; i++) {
@@ -248,7 +250,7 @@ class MessagePathIT {
 
     private static String scrape(String service) {
         try {
-            return send(HttpRequest.newBuilder(URI.create(stack.address(service) + "/actuator/prometheus")).GET()).body();
+            return send(HttpRequest.newBuilder(URI.create(stack.managementUrl(service) + "/actuator/prometheus")).GET()).body();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

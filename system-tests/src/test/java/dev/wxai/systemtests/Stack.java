@@ -28,8 +28,6 @@ final class Stack implements AutoCloseable {
     /** A fresh appid per stack: its access token and dedupe keys cannot meet another run's. */
     final String appId = "wxe2e" + UUID.randomUUID().toString().substring(0, 8);
     private final List<ServiceProcess> services = new ArrayList<>();
-    /** Each service's own address (where its actuator is), by module name. */
-    private final Map<String, String> addresses = new HashMap<>();
     private final String gateway;
     private final String sandbox;
 
@@ -37,12 +35,14 @@ final class Stack implements AutoCloseable {
     Stack(String database, Map<String, String> ingressOverrides) {
         String kafka = KafkaBroker.embedded().bootstrapServers();
         TestDatabase.recreate(database);
-        int[] ports = ServiceProcess.freePorts(5);
+        int[] ports = ServiceProcess.freePorts(6);
         int sandboxPort = ports[0];
         int orderPort = ports[1];
         int ingressPort = ports[2];
         int gatewayPort = ports[3];
         int workerPort = ports[4];
+        // The gateway's actuator is not on its public port (management.server.port, 8180 in production).
+        int gatewayManagementPort = ports[5];
         sandbox = "http://127.0.0.1:" + sandboxPort;
         gateway = "http://127.0.0.1:" + gatewayPort;
         PayKeys keys = new PayKeys(Path.of("target", "stack-keys", database));
@@ -99,7 +99,7 @@ final class Stack implements AutoCloseable {
                 "wxai.wechat.api-base-url", sandbox,
                 "wxai.deepseek.base-url", sandbox,
                 "wxai.deepseek.api-key", API_KEY)));
-        services.add(ServiceProcess.start("gateway-service", gatewayPort, "256m", Map.of(
+        services.add(ServiceProcess.start("gateway-service", gatewayPort, gatewayManagementPort, "256m", Map.of(
                 "spring.data.redis.url", TestRedis.url(),
                 "wxai.gateway.ingress-uris", "http://127.0.0.1:" + ingressPort,
                 "wxai.gateway.order-uris", "http://127.0.0.1:" + orderPort,
@@ -109,9 +109,6 @@ final class Stack implements AutoCloseable {
                 // test's business (RateLimitIT); here it would only make page loads flaky.
                 "wxai.gateway.api.replenish-rate", "200",
                 "wxai.gateway.api.burst-capacity", "400")));
-        addresses.putAll(Map.of("sandbox", sandbox, "order-service", "http://127.0.0.1:" + orderPort,
-                "wechat-ingress-service", "http://127.0.0.1:" + ingressPort, "ai-worker-service", "http://127.0.0.1:" + workerPort,
-                "gateway-service", gateway));
         try {
             services.forEach(service -> service.awaitHealthy(START_TIMEOUT));
         } catch (RuntimeException e) {
@@ -139,7 +136,7 @@ final class Stack implements AutoCloseable {
 
     /** What the service logged so far. */
     String log(String module) {
-        Path log = services.stream().filter(service -> service.module().equals(module)).findFirst().orElseThrow().log();
+        Path log = service(module).log();
         try {
             return java.nio.file.Files.readString(log);
         } catch (java.io.IOException e) {
@@ -147,9 +144,13 @@ final class Stack implements AutoCloseable {
         }
     }
 
-    /** The service's own base URL, e.g. for its /actuator endpoints. */
-    String address(String module) {
-        return addresses.get(module);
+    /** Where the service's actuator answers ({@code /actuator/prometheus}): for the gateway, its management port. */
+    String managementUrl(String module) {
+        return service(module).managementUrl();
+    }
+
+    private ServiceProcess service(String module) {
+        return services.stream().filter(service -> service.module().equals(module)).findFirst().orElseThrow();
     }
 
     @Override

@@ -29,21 +29,36 @@ public final class ServiceProcess implements AutoCloseable {
 
     private final String module;
     private final int port;
+    private final int managementPort;
     private final Process process;
     private final Path log;
 
-    private ServiceProcess(String module, int port, Process process, Path log) {
+    private ServiceProcess(String module, int port, int managementPort, Process process, Path log) {
         this.module = module;
         this.port = port;
+        this.managementPort = managementPort;
         this.process = process;
         this.log = log;
     }
 
     /**
+     * A service with its actuator on the port of its public endpoints.
+     *
      * @param module     the Maven module, e.g. {@code wechat-ingress-service}
      * @param properties Spring properties for this process
      */
     public static ServiceProcess start(String module, int port, String heap, Map<String, String> properties) {
+        return start(module, port, port, heap, properties);
+    }
+
+    /**
+     * A service whose actuator listens on a port of its own ({@code management.server.port}), as the gateway's does in
+     * production: its public port refuses {@code /actuator/**}.
+     *
+     * @param managementPort where health and metrics answer; {@code port} itself for a service without one
+     */
+    public static ServiceProcess start(String module, int port, int managementPort, String heap,
+                                       Map<String, String> properties) {
         Path root = Path.of(System.getProperty("wxai.root", "..")).toAbsolutePath().normalize();
         String version = System.getProperty("wxai.version", "0.1.0-SNAPSHOT");
         Path jar = root.resolve(module).resolve("target").resolve(module + "-" + version + "-exec.jar");
@@ -53,14 +68,15 @@ public final class ServiceProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-jar", jar.toString(), "--server.port=" + port));
+                // Always both: the actuator is where managementUrl() says, whatever the service's own default.
+                "-jar", jar.toString(), "--server.port=" + port, "--management.server.port=" + managementPort));
         properties.forEach((key, value) -> command.add("--" + key + "=" + value));
         try {
             Path logDir = Path.of("target", "service-logs");
             Files.createDirectories(logDir);
             Path log = logDir.resolve(module + "-" + port + ".log");
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            return new ServiceProcess(module, port, process, log);
+            return new ServiceProcess(module, port, managementPort, process, log);
         } catch (IOException e) {
             throw new IllegalStateException("could not start " + module, e);
         }
@@ -106,8 +122,17 @@ public final class ServiceProcess implements AutoCloseable {
         return log;
     }
 
+    /** Where the service's public endpoints answer. */
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /**
+     * Where its actuator ({@code /actuator/health}, {@code /actuator/prometheus}) answers: {@link #baseUrl()} unless it
+     * was started with a management port.
+     */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     /** Waits until {@code /actuator/health} says UP; fails early, with the log's path, if the process died. */
@@ -121,7 +146,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     private boolean reportsUp() throws InterruptedException {
-        HttpRequest health = HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health"))
+        HttpRequest health = HttpRequest.newBuilder(URI.create(managementUrl() + "/actuator/health"))
                 .timeout(Duration.ofSeconds(2)).build();
         try {
             HttpResponse<String> response = HTTP.send(health, HttpResponse.BodyHandlers.ofString());

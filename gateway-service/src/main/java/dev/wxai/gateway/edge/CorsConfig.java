@@ -21,8 +21,8 @@ class CorsConfig {
         CorsConfiguration api = new CorsConfiguration();
         api.setAllowedOrigins(properties.webOrigins());
         api.setAllowedMethods(List.of("GET", "POST"));
-        api.setAllowedHeaders(List.of("Content-Type", EdgeHeadersFilter.REQUEST_ID));
-        api.setExposedHeaders(List.of(EdgeHeadersFilter.REQUEST_ID, "Retry-After"));
+        api.setAllowedHeaders(List.of("Content-Type", EdgeHeaders.REQUEST_ID));
+        api.setExposedHeaders(List.of(EdgeHeaders.REQUEST_ID, "Retry-After"));
         api.setMaxAge(Duration.ofHours(1));
         UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
         source.registerCorsConfiguration("/api/**", api);

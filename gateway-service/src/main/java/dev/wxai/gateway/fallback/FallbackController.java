@@ -8,17 +8,13 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * Fast answers while an upstream's circuit is open or it cannot be reached. WeChat gets a plain failure, never
- * {@code success}, so that it delivers the message again; API clients and WeChat Pay get a 503 they understand.
+ * Fast answers of Spring Cloud Gateway's routes while an upstream's circuit is open or it cannot be reached: API
+ * clients and WeChat Pay get a 503 they understand. ({@code /wechat} answers its own, see
+ * {@code wechat.WechatRoute}.)
  */
 @RestController
 @RequestMapping("/fallback")
 class FallbackController {
-
-    @RequestMapping("/wechat")
-    Mono<ResponseEntity<String>> wechat() {
-        return Mono.just(ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body("ingress unavailable"));
-    }
 
     @RequestMapping("/api")
     Mono<ResponseEntity<Map<String, String>>> api() {

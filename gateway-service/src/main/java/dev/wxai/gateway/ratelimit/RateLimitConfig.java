@@ -6,7 +6,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 
-/** One Redis token bucket limiter per kind of caller; both run Spring Cloud Gateway's own Lua script. */
+/**
+ * One Redis token bucket limiter per kind of caller, both running Spring Cloud Gateway's own Lua script. None for
+ * {@code /wechat}: a per-openid bucket in front of the signature check let anyone silence a user with a few unsigned
+ * requests, so the ingress keeps it, after verifying the signature.
+ */
 @Configuration
 class RateLimitConfig {
 
@@ -27,12 +31,6 @@ class RateLimitConfig {
     @Bean
     RedisRateLimiter adminRateLimiter(GatewayProperties properties) {
         GatewayProperties.Limit limit = properties.admin();
-        return new RedisRateLimiter(limit.replenishRate(), limit.burstCapacity(), limit.requestedTokens());
-    }
-
-    @Bean
-    RedisRateLimiter wechatRateLimiter(GatewayProperties properties) {
-        GatewayProperties.Limit limit = properties.wechat();
         return new RedisRateLimiter(limit.replenishRate(), limit.burstCapacity(), limit.requestedTokens());
     }
 }

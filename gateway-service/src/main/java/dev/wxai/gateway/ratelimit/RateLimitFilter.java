@@ -14,7 +14,6 @@ import org.springframework.cloud.gateway.filter.ratelimit.RedisRateLimiter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -23,11 +22,10 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * Rate limits that fit WeChat. All of {@code /wechat}'s traffic comes from a few WeChat server addresses, so it is
- * limited per openid (a user typing fast is throttled, WeChat is not), and a throttled delivery is answered
- * {@code success}: WeChat shows nothing and does not retry, where a 429 would make it retry and show its error
- * page. {@code /api/**} is limited per client address with a 429, a JSON body and {@code Retry-After}.
- * {@code /pay/notify} is never limited: a payment must not wait.
+ * Rate limits of the routes: {@code /api/**} with sign-in and the member page per client address, {@code /admin/**}
+ * per operator token, each refused with a 429, a JSON body and {@code Retry-After}. {@code /pay/notify} is never
+ * limited: a payment must not wait. {@code /wechat} does not pass here (it has its own lean path, and its per-openid
+ * limit is the ingress's, after the signature check).
  *
  * <p>When Redis is unreachable, Spring Cloud Gateway's limiter lets requests through (remaining {@code -1}): losing
  * rate limiting for a while is better than losing the service. That is logged once per outage and counted.
@@ -37,23 +35,28 @@ class RateLimitFilter implements GlobalFilter, Ordered {
 
     private static final Logger log = LoggerFactory.getLogger(RateLimitFilter.class);
 
-    private final RedisRateLimiter api;
-    private final RedisRateLimiter wechat;
-    private final RedisRateLimiter admin;
+    private final Bucket api;
+    private final Bucket admin;
     private final ClientAddress clientAddress;
     private final Counter failOpen;
-    private final MeterRegistry meters;
     private final AtomicBoolean redisDown = new AtomicBoolean();
 
-    RateLimitFilter(@Qualifier("apiRateLimiter") RedisRateLimiter api, @Qualifier("wechatRateLimiter") RedisRateLimiter wechat,
-                    @Qualifier("adminRateLimiter") RedisRateLimiter admin, ClientAddress clientAddress, MeterRegistry meters) {
-        this.api = api;
-        this.wechat = wechat;
-        this.admin = admin;
+    RateLimitFilter(@Qualifier("apiRateLimiter") RedisRateLimiter api, @Qualifier("adminRateLimiter") RedisRateLimiter admin,
+                    ClientAddress clientAddress, MeterRegistry meters) {
+        this.api = new Bucket(api, "api", meters);
+        this.admin = new Bucket(admin, "admin", meters);
         this.clientAddress = clientAddress;
-        this.meters = meters;
         this.failOpen = Counter.builder("wxai.gateway.ratelimit.failopen")
                 .description("Requests let through unlimited because Redis could not be asked").register(meters);
+    }
+
+    /** A limiter with its route id (the Redis key's prefix) and its rejection counter, registered once. */
+    private record Bucket(RedisRateLimiter limiter, String routeId, Counter rejected) {
+
+        Bucket(RedisRateLimiter limiter, String routeId, MeterRegistry meters) {
+            this(limiter, routeId, Counter.builder("wxai.gateway.ratelimit.rejected").tag("route", routeId)
+                    .description("Requests refused with 429 by the gateway's rate limits").register(meters));
+        }
     }
 
     @Override
@@ -62,43 +65,25 @@ class RateLimitFilter implements GlobalFilter, Ordered {
         String routeId = route == null ? "" : route.getId();
         return switch (routeId) {
             // Sign-in and the member page share the API's bucket: one browser, one allowance.
-            case "api", "web" -> limit(api, "api", "api:" + clientAddress.of(exchange.getRequest()), exchange, chain);
-            case "admin" -> limit(admin, "admin", OperatorKey.of(exchange.getRequest(), clientAddress), exchange, chain);
-            case "wechat" -> limitWechat(exchange, chain);
+            case "api", "web" -> limit(api, "api:" + clientAddress.of(exchange.getRequest()), exchange, chain);
+            case "admin" -> limit(admin, OperatorKey.of(exchange.getRequest(), clientAddress), exchange, chain);
             default -> chain.filter(exchange); // pay-notify and anything unlimited
         };
     }
 
-    private Mono<Void> limitWechat(ServerWebExchange exchange, GatewayFilterChain chain) {
-        String openid = exchange.getRequest().getQueryParams().getFirst("openid");
-        if (exchange.getRequest().getMethod() != HttpMethod.POST || openid == null || openid.isBlank()) {
-            // The URL check and requests without an openid are not a user typing: the ingress verifies them.
-            return chain.filter(exchange);
-        }
-        return limit(wechat, "wechat", "wechat:" + openid, exchange, chain);
-    }
-
-    private Mono<Void> limit(RedisRateLimiter limiter, String routeId, String key, ServerWebExchange exchange,
-                             GatewayFilterChain chain) {
-        return limiter.isAllowed(routeId, key).flatMap(decision -> {
+    private Mono<Void> limit(Bucket bucket, String key, ServerWebExchange exchange, GatewayFilterChain chain) {
+        return bucket.limiter().isAllowed(bucket.routeId(), key).flatMap(decision -> {
             noteRedisState(decision);
             if (decision.isAllowed()) {
                 decision.getHeaders().forEach(exchange.getResponse().getHeaders()::add);
                 return chain.filter(exchange);
             }
-            meters.counter("wxai.gateway.ratelimit.rejected", "route", routeId).increment();
-            return "wechat".equals(routeId) ? throttledWechat(exchange.getResponse()) : throttledApi(exchange.getResponse(), decision);
+            bucket.rejected().increment();
+            return throttled(exchange.getResponse(), decision);
         });
     }
 
-    /** {@code success}: WeChat shows the user nothing and does not deliver again. */
-    private static Mono<Void> throttledWechat(ServerHttpResponse response) {
-        response.setStatusCode(HttpStatus.OK);
-        response.getHeaders().setContentType(MediaType.TEXT_PLAIN);
-        return response.writeWith(Mono.just(response.bufferFactory().wrap("success".getBytes(StandardCharsets.UTF_8))));
-    }
-
-    private static Mono<Void> throttledApi(ServerHttpResponse response, RateLimiter.Response decision) {
+    private static Mono<Void> throttled(ServerHttpResponse response, RateLimiter.Response decision) {
         response.setStatusCode(HttpStatus.TOO_MANY_REQUESTS);
         decision.getHeaders().forEach(response.getHeaders()::add);
         response.getHeaders().set("Retry-After", "1");
