@@ -13,7 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Text messages as WeChat's servers deliver them to {@code POST /wechat}: each from a new user with a new MsgId, so
  * that every request takes the full path (signature, dedupe claim, Kafka publish) and no openid reaches the
- * gateway's per-openid rate limit. Signed with the Token ({@code signature = sha1(sort(token, timestamp, nonce))});
+ * ingress's per-openid rate limit. Signed with the Token ({@code signature = sha1(sort(token, timestamp, nonce))});
  * in safe mode the message is encrypted with the EncodingAESKey and {@code msg_signature} also covers the
  * {@code Encrypt} value.
  * https://developers.weixin.qq.com/doc/offiaccount/Basic_Information/Access_Overview.html
