@@ -8,8 +8,8 @@ import dev.wxai.testsupport.WechatRequests;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
@@ -24,7 +24,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class LoadBalancingIT {
 
+    @RegisterExtension
+
     static final Upstream FIRST = new Upstream();
+    @RegisterExtension
     static final Upstream SECOND = new Upstream();
 
     @LocalServerPort
@@ -36,12 +39,6 @@ class LoadBalancingIT {
         registry.add("wxai.gateway.ingress-uris", () -> FIRST.uri() + "," + SECOND.uri());
         registry.add("wxai.gateway.order-uris", FIRST::uri);
         registry.add("spring.cloud.loadbalancer.health-check.interval", () -> "500ms");
-    }
-
-    @AfterAll
-    static void stop() {
-        FIRST.close();
-        SECOND.close();
     }
 
     @Test

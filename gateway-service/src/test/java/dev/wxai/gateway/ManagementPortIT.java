@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wxai.testsupport.ServiceProcess;
 import dev.wxai.testsupport.TestRedis;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -20,6 +20,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ManagementPortIT {
+
+    @RegisterExtension
 
     static final Upstream UPSTREAM = new Upstream();
 
@@ -38,11 +40,6 @@ class ManagementPortIT {
         // refuses to route on the management port only when it knows the port.
         int managementPort = ServiceProcess.freePorts(1)[0];
         registry.add("management.server.port", () -> managementPort);
-    }
-
-    @AfterAll
-    static void stopUpstream() {
-        UPSTREAM.close();
     }
 
     @Test

@@ -7,9 +7,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
@@ -23,6 +23,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class RateLimitIT {
+
+    @RegisterExtension
 
     static final Upstream UPSTREAM = new Upstream();
 
@@ -45,11 +47,6 @@ class RateLimitIT {
         registry.add("wxai.gateway.admin.replenish-rate", () -> "1");
         registry.add("wxai.gateway.admin.burst-capacity", () -> "300");
         registry.add("wxai.gateway.admin.requested-tokens", () -> "60");
-    }
-
-    @AfterAll
-    static void stopUpstream() {
-        UPSTREAM.close();
     }
 
     @BeforeEach

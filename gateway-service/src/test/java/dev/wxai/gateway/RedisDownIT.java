@@ -3,8 +3,8 @@ package dev.wxai.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
@@ -16,6 +16,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /** With Redis unreachable the limiter fails open: requests pass, the gateway stays ready, and it is counted. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class RedisDownIT {
+
+    @RegisterExtension
 
     static final Upstream UPSTREAM = new Upstream();
 
@@ -37,11 +39,6 @@ class RedisDownIT {
         registry.add("wxai.gateway.api.replenish-rate", () -> "1");
         registry.add("wxai.gateway.api.burst-capacity", () -> "60");
         registry.add("wxai.gateway.api.requested-tokens", () -> "60");
-    }
-
-    @AfterAll
-    static void stopUpstream() {
-        UPSTREAM.close();
     }
 
     @Test

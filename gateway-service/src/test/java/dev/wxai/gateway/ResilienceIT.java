@@ -8,10 +8,10 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -80,6 +80,8 @@ class ResilienceIT {
     @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
     class FlakyUpstream {
 
+        @RegisterExtension
+
         static final Upstream UPSTREAM = new Upstream();
 
         @LocalServerPort
@@ -93,11 +95,6 @@ class ResilienceIT {
             registry.add("wxai.gateway.ingress-uris", UPSTREAM::uri);
             registry.add("wxai.gateway.order-uris", UPSTREAM::uri);
             registry.add("wxai.gateway.web-origins", () -> "https://shop.example.com");
-        }
-
-        @AfterAll
-        static void stop() {
-            UPSTREAM.close();
         }
 
         @BeforeEach

@@ -4,6 +4,8 @@ import io.netty.handler.codec.http.HttpHeaders;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -11,9 +13,9 @@ import reactor.netty.http.server.HttpServer;
 /**
  * Stands where the ingress and the order-service stand: answers requests 200 (paths with "flaky" fail twice first,
  * queries with "slow=" answer after {@link #SLOW}) and keeps what reached it, so that a test can tell what the gateway
- * let through and how.
+ * let through and how. Registered as a JUnit extension ({@code @RegisterExtension static}), it stops after its class.
  */
-final class Upstream implements AutoCloseable {
+final class Upstream implements AutoCloseable, AfterAllCallback {
 
     static final Duration SLOW = Duration.ofSeconds(3);
 
@@ -92,5 +94,10 @@ final class Upstream implements AutoCloseable {
     @Override
     public void close() {
         server.disposeNow();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 }

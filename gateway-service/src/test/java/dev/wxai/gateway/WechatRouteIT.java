@@ -7,10 +7,10 @@ import dev.wxai.testsupport.WechatRequests;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -29,6 +29,8 @@ import reactor.core.publisher.Flux;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class WechatRouteIT {
 
+    @RegisterExtension
+
     static final Upstream INGRESS = new Upstream();
 
     @LocalServerPort
@@ -42,11 +44,6 @@ class WechatRouteIT {
         registry.add("wxai.gateway.ingress-uris", INGRESS::uri);
         registry.add("wxai.gateway.order-uris", INGRESS::uri);
         registry.add("wxai.gateway.ingress-timeout", () -> "1s");
-    }
-
-    @AfterAll
-    static void stopIngress() {
-        INGRESS.close();
     }
 
     @BeforeEach
