@@ -69,15 +69,15 @@ class OperatorTokens implements ReactiveAuthenticationManager {
 
     private static List<Entry> parse(List<String> configured) {
         List<Entry> parsed = new ArrayList<>();
-        for (String raw : configured) {
-            String entry = raw.strip();
+        for (int position = 0; position < configured.size(); position++) {
+            String entry = configured.get(position).strip();
             if (entry.isEmpty()) {
                 continue;
             }
             var matcher = ENTRY.matcher(entry);
             if (!matcher.matches()) {
                 // The entry may hold a secret pasted by mistake: name its position, never its text.
-                throw new IllegalStateException("WXAI_ADMIN_TOKENS entry " + (configured.indexOf(raw) + 1)
+                throw new IllegalStateException("WXAI_ADMIN_TOKENS entry " + (position + 1)
                         + " is not name:sha256hex (a name of letters, digits, . _ @ -, a colon, 64 hex digits)");
             }
             parsed.add(new Entry(matcher.group(1), HexFormat.of().parseHex(matcher.group(2).toLowerCase())));

@@ -1,7 +1,6 @@
 package dev.wxai.order.security;
 
 import dev.wxai.order.config.WebProperties;
-import java.util.LinkedHashMap;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -9,9 +8,11 @@ import org.springframework.http.HttpMethod;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.DelegatingServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.DelegatingServerAuthenticationEntryPoint.DelegateEntry;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
+import org.springframework.security.web.server.context.ServerSecurityContextRepository;
 import org.springframework.security.web.server.context.WebSessionServerSecurityContextRepository;
 import org.springframework.security.web.server.csrf.CookieServerCsrfTokenRepository;
 import org.springframework.security.web.server.csrf.CsrfWebFilter;
@@ -39,9 +40,10 @@ class SecurityConfig {
     static final String SESSION_COOKIE = "WXAI_SESSION";
 
     @Bean
-    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, OperatorTokens operatorTokens, WebProperties web) {
+    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, OperatorTokens operatorTokens, WebProperties web,
+                                                  ServerSecurityContextRepository sessionContexts) {
         return http
-                .securityContextRepository(new WebSessionServerSecurityContextRepository())
+                .securityContextRepository(sessionContexts)
                 .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers("/admin/**").hasRole(Roles.OPERATOR)
@@ -73,6 +75,12 @@ class SecurityConfig {
                 .build();
     }
 
+    /** Where a signed-in user's identity lives: the WebSession (in Redis); sign-in writes it, every request reads it. */
+    @Bean
+    ServerSecurityContextRepository sessionContexts() {
+        return new WebSessionServerSecurityContextRepository();
+    }
+
     /** The session cookie: HttpOnly, SameSite=Lax (WeChat's redirect back is a top-level GET), Secure behind https. */
     @Bean
     WebSessionIdResolver webSessionIdResolver(WebProperties web) {
@@ -93,13 +101,9 @@ class SecurityConfig {
     }
 
     private static DelegatingServerAuthenticationEntryPoint entryPoints() {
-        var entryPoints = new LinkedHashMap<ServerWebExchangeMatcher, org.springframework.security.web.server.ServerAuthenticationEntryPoint>();
-        entryPoints.put(ServerWebExchangeMatchers.pathMatchers("/admin/**"), SecurityErrors.operatorTokenRequired());
-        entryPoints.put(ServerWebExchangeMatchers.pathMatchers("/shop", "/shop/**"), SecurityErrors.redirectToSignIn());
         DelegatingServerAuthenticationEntryPoint delegating = new DelegatingServerAuthenticationEntryPoint(
-                entryPoints.entrySet().stream()
-                        .map(e -> new DelegatingServerAuthenticationEntryPoint.DelegateEntry(e.getKey(), e.getValue()))
-                        .toList());
+                new DelegateEntry(ServerWebExchangeMatchers.pathMatchers("/admin/**"), SecurityErrors.operatorTokenRequired()),
+                new DelegateEntry(ServerWebExchangeMatchers.pathMatchers("/shop", "/shop/**"), SecurityErrors.redirectToSignIn()));
         delegating.setDefaultEntryPoint(SecurityErrors.signInRequired());
         return delegating;
     }

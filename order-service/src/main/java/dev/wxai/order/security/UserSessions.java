@@ -3,7 +3,6 @@ package dev.wxai.order.security;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.context.SecurityContextImpl;
 import org.springframework.security.web.server.context.ServerSecurityContextRepository;
-import org.springframework.security.web.server.context.WebSessionServerSecurityContextRepository;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebSession;
@@ -13,7 +12,11 @@ import reactor.core.publisher.Mono;
 @Component
 public class UserSessions {
 
-    private final ServerSecurityContextRepository contexts = new WebSessionServerSecurityContextRepository();
+    private final ServerSecurityContextRepository contexts;
+
+    UserSessions(ServerSecurityContextRepository contexts) {
+        this.contexts = contexts;
+    }
 
     /**
      * A new session id first: an id planted before sign-in (session fixation) must not become the user's session.

@@ -26,8 +26,9 @@ class CodeExchange {
     private final WebClient webClient;
     private final WechatProperties wechat;
 
-    CodeExchange(WebClient.Builder builder, WechatProperties wechat) {
-        this.webClient = builder.clone().baseUrl(wechat.apiBaseUrl()).build();
+    /** @param wechatApiClient the client whose base URL is WeChat's API (WechatApiConfig) */
+    CodeExchange(WebClient wechatApiClient, WechatProperties wechat) {
+        this.webClient = wechatApiClient;
         this.wechat = wechat;
     }
 

@@ -6,6 +6,7 @@ import dev.wxai.order.config.WechatProperties;
 import dev.wxai.order.security.UserSessions;
 import dev.wxai.order.web.Openids;
 import java.net.URI;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -30,7 +31,7 @@ import reactor.core.publisher.Mono;
 class SignInController {
 
     private static final Logger log = LoggerFactory.getLogger(SignInController.class);
-    private static final String CODE = "[A-Za-z0-9_-]{1,128}";
+    private static final Pattern CODE = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
     private final WechatProperties wechat;
     private final WebProperties web;
@@ -60,7 +61,7 @@ class SignInController {
         if (next == null) {
             return Mono.error(SignInException.invalidState());
         }
-        if (code == null || !code.matches(CODE)) {
+        if (code == null || !CODE.matcher(code).matches()) {
             return Mono.error(SignInException.missingCode());
         }
         // The state is single-use whatever happens next: a replayed callback URL finds no cookie.

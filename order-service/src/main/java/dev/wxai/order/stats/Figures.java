@@ -45,13 +45,14 @@ public class Figures {
                 .all()
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue);
         // Revenue counts money kept: paid orders, not refunded ones.
-        Mono<long[]> money = db.sql("SELECT COALESCE(SUM(amount_fen), 0) AS revenue, COUNT(DISTINCT openid) AS payers "
+        Mono<MoneyKept> money = db.sql("SELECT COALESCE(SUM(amount_fen), 0) AS revenue, COUNT(DISTINCT openid) AS payers "
                         + "FROM orders WHERE status IN ('PAID', 'REFUNDING')")
-                .map(row -> new long[] {number(row.get("revenue", Number.class)), number(row.get("payers", Number.class))})
+                .map(row -> new MoneyKept(number(row.get("revenue", Number.class)), number(row.get("payers", Number.class))))
                 .one();
         return Mono.zip(byStatus, money, counter(Keys.STATS_MESSAGES), counter(Keys.STATS_REPLIES),
                         memberships.activeMembers(clock.instant()))
-                .map(all -> new AccountFigures(all.getT1(), all.getT2()[0], all.getT2()[1], all.getT3(), all.getT4(), all.getT5()));
+                .map(all -> new AccountFigures(all.getT1(), all.getT2().revenueFen(), all.getT2().payingUsers(), all.getT3(),
+                        all.getT4(), all.getT5()));
     }
 
     /** -1 when Redis cannot be asked: the figures still answer, and say which part is unknown. */
@@ -61,6 +62,9 @@ public class Figures {
 
     private static long number(Number value) {
         return value == null ? 0 : value.longValue();
+    }
+
+    private record MoneyKept(long revenueFen, long payingUsers) {
     }
 
     /**
