@@ -56,14 +56,9 @@ class TextMessageFlow {
         this.clock = clock;
     }
 
-    Mono<ServerResponse> accept(Delivery delivery) {
-        WechatMessage message = delivery.message();
-        return gate.admit(wechat.appId(), delivery.signature(), delivery.bodyDigest(), message.openid(), message.deliveryKey())
-                .flatMap(verdict -> switch (verdict) {
-                    case THROTTLED -> throttled(delivery);
-                    case REPLAYED -> replayed();
-                    default -> wechat.passive() ? passive(delivery, verdict) : push(delivery, verdict);
-                });
+    /** @param verdict what the admission script decided: FIRST, IN_PROGRESS or ALREADY_PUBLISHED */
+    Mono<ServerResponse> accept(Delivery delivery, Verdict verdict) {
+        return wechat.passive() ? passive(delivery, verdict) : push(delivery, verdict);
     }
 
     private Mono<ServerResponse> push(Delivery delivery, Verdict verdict) {
@@ -89,17 +84,6 @@ class TextMessageFlow {
             case ALREADY_PUBLISHED -> duplicate(awaitAnswer(delivery));
             default -> duplicate(inProgress());
         };
-    }
-
-    /** Over the rate: the user is told so (a passive reply, which WeChat shows and never retries); nothing is kept. */
-    private Mono<ServerResponse> throttled(Delivery delivery) {
-        metrics.throttled();
-        return replies.text(delivery, properties.tooFastReply());
-    }
-
-    private Mono<ServerResponse> replayed() {
-        metrics.rejected(ReplyRenderer.REPLAYED);
-        return replies.replayed();
     }
 
     /**

@@ -33,6 +33,7 @@ class WebhookHandler {
     private final WebhookMetrics metrics;
     private final DeliveryGate gate;
     private final String wechatAppId;
+    private final String tooFastReply;
     private final int maxBodyBytes;
 
     WebhookHandler(DeliveryDecoder decoder, TextMessageFlow textMessages, EventResponder events,
@@ -45,6 +46,7 @@ class WebhookHandler {
         this.metrics = metrics;
         this.gate = gate;
         this.wechatAppId = wechat.appId();
+        this.tooFastReply = properties.tooFastReply();
         this.maxBodyBytes = (int) properties.maxBodySize().toBytes();
     }
 
@@ -73,25 +75,32 @@ class WebhookHandler {
         return response.doOnNext(answer -> metrics.answered(answer.statusCode().is2xxSuccessful(), System.nanoTime() - started));
     }
 
+    /**
+     * One admission per delivery (replay, dedupe for text, the user's rate), then the answer. Events and media are
+     * answered at once and never published, so they have no dedupe key.
+     */
     private Mono<ServerResponse> respond(Delivery delivery) {
         WechatMessage message = delivery.message();
         metrics.message(message.msgType());
-        if (message.isText()) {
-            return textMessages.accept(delivery);
-        }
-        // Events and media are answered at once and never published: the replay check and the rate still apply.
-        return gate.admit(wechatAppId, delivery.signature(), delivery.bodyDigest(), message.openid(), null)
+        String dedupeKey = message.isText() ? message.deliveryKey() : null;
+        return gate.admit(wechatAppId, delivery.signature(), delivery.bodyDigest(), message.openid(), dedupeKey)
                 .flatMap(verdict -> switch (verdict) {
                     case REPLAYED -> {
                         metrics.rejected(ReplyRenderer.REPLAYED);
                         yield replies.replayed();
                     }
-                    case THROTTLED -> {
-                        metrics.throttled();
-                        yield replies.success();
-                    }
-                    default -> answerAtOnce(delivery);
+                    case THROTTLED -> throttled(delivery);
+                    default -> message.isText() ? textMessages.accept(delivery, verdict) : answerAtOnce(delivery);
                 });
+    }
+
+    /**
+     * Over the rate: a message is answered with the too-fast text (a passive reply, which WeChat shows and never
+     * retries), an event with {@code success}; nothing of either is kept.
+     */
+    private Mono<ServerResponse> throttled(Delivery delivery) {
+        metrics.throttled();
+        return delivery.message().isText() ? replies.text(delivery, tooFastReply) : replies.success();
     }
 
     private Mono<ServerResponse> answerAtOnce(Delivery delivery) {
