@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wxai.testsupport.ServiceProcess;
 import dev.wxai.testsupport.TestRedis;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -82,7 +83,11 @@ class ManagementPortIT {
         assertThat(UPSTREAM.hits("/api/products")).isZero();
     }
 
+    /**
+     * Generous time-outs: the management port's first request builds its own handler chain, which took over 5 s (the
+     * default) on a loaded CI machine. This test is about where the actuator answers, not how fast.
+     */
     private static WebTestClient client(int port) {
-        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
+        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30)).build();
     }
 }

@@ -51,7 +51,7 @@ class RedisDownIT {
 
         assertThat(UPSTREAM.hits("/api/products")).isEqualTo(5);
         assertThat(meters.counter("wxai.gateway.ratelimit.failopen").count()).isGreaterThanOrEqualTo(5);
-        WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + managementPort).build()
+        WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + managementPort).responseTimeout(java.time.Duration.ofSeconds(30)).build()
                 .get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
     }
 }
