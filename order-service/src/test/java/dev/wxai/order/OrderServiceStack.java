@@ -1,6 +1,9 @@
 package dev.wxai.order;
 
+import dev.wxai.common.event.Topics;
 import dev.wxai.testsupport.KafkaBroker;
+import dev.wxai.testsupport.SandboxClient;
+import dev.wxai.testsupport.TopicSnapshot;
 import dev.wxai.testsupport.PayKeys;
 import dev.wxai.testsupport.ServiceProcess;
 import dev.wxai.testsupport.TestDatabase;
@@ -12,11 +15,13 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -29,9 +34,9 @@ import tools.jackson.databind.json.JsonMapper;
  * sign-in. Every IT of this module extends it, so they share one application context and one sandbox.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
-abstract class OrderServiceStack {
+public abstract class OrderServiceStack {
 
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    protected static final JsonMapper JSON = JsonMapper.builder().build();
     static final String API_V3_KEY = "itApiV3Key0123456789abcdefghijkl";
     static final String MCH_ID = "1900000109";
     static final String APP_ID = "wxorderserviceit";
@@ -56,11 +61,14 @@ abstract class OrderServiceStack {
 
     private static final Map<String, WechatSignIn.User> SIGNED_IN = new ConcurrentHashMap<>();
 
-    @Autowired
-    DatabaseClient db;
+    /** The sandbox's own control API, typed. */
+    protected static final SandboxClient SANDBOX_CLIENT = new SandboxClient(SANDBOX.baseUrl());
 
-    WebTestClient api;
-    WebTestClient sandbox;
+    @Autowired
+    protected DatabaseClient db;
+
+    protected WebTestClient api;
+    protected WebTestClient sandbox;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -86,6 +94,7 @@ abstract class OrderServiceStack {
         registry.add("wxai.wechat.oauth-base-url", () -> SANDBOX.baseUrl());
         registry.add("wxai.web.base-url", () -> BASE_URL);
         registry.add("wxai.admin.tokens", () -> "ops-it:" + sha256(OPERATOR_TOKEN));
+        registry.add("wxai.internal.port", () -> 0);
         // The tests run sweeps themselves.
         registry.add("wxai.order.sweep-interval", () -> "1h");
         registry.add("wxai.order.outbox-interval", () -> "200ms");
@@ -99,11 +108,11 @@ abstract class OrderServiceStack {
     }
 
     /** A browser signed in as {@code openid}, once per openid (sessions outlive a test; Redis is shared). */
-    static WechatSignIn.User user(String openid) {
+    protected static WechatSignIn.User user(String openid) {
         return SIGNED_IN.computeIfAbsent(openid, id -> WechatSignIn.signIn(BASE_URL, id));
     }
 
-    static JsonNode createOrder(String openid, String sku, String channel) {
+    protected static JsonNode createOrder(String openid, String sku, String channel) {
         HttpResponse<String> created = user(openid).postJson("/api/orders",
                 JSON.writeValueAsString(Map.of("sku", sku, "channel", channel)));
         if (created.statusCode() != 201) {
@@ -112,16 +121,34 @@ abstract class OrderServiceStack {
         return JSON.readTree(created.body());
     }
 
-    WebTestClient.RequestHeadersSpec<?> asOperator(WebTestClient.RequestHeadersSpec<?> request) {
+    protected WebTestClient.RequestHeadersSpec<?> asOperator(WebTestClient.RequestHeadersSpec<?> request) {
         return request.header("Authorization", "Bearer " + OPERATOR_TOKEN);
     }
 
-    String status(String outTradeNo) {
+    /** Pays the order in the sandbox's WeChat Pay, which notifies us (options: copies, forged, stale, …). */
+    protected JsonNode pay(String outTradeNo, Map<String, Object> options) {
+        byte[] body = sandbox.post().uri("/sandbox/pay/" + outTradeNo).contentType(MediaType.APPLICATION_JSON).bodyValue(options)
+                .exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody();
+        return JSON.readTree(body);
+    }
+
+    /** The values of {@code order.events} records of this order, in the order they were published. */
+    protected static List<String> eventsFor(String outTradeNo) {
+        return TopicSnapshot.read(KafkaBroker.embedded().bootstrapServers(), Topics.ORDER_EVENTS,
+                record -> outTradeNo.equals(record.key())).stream().map(record -> record.value()).toList();
+    }
+
+    protected String transactionOf(String outTradeNo) {
+        return db.sql("SELECT p.transaction_id FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.out_trade_no = :no")
+                .bind("no", outTradeNo).map(row -> row.get("transaction_id", String.class)).one().block();
+    }
+
+    protected String status(String outTradeNo) {
         return db.sql("SELECT status FROM orders WHERE out_trade_no = :no").bind("no", outTradeNo)
                 .map(row -> row.get("status", String.class)).one().block();
     }
 
-    long count(String sql) {
+    protected long count(String sql) {
         return db.sql(sql).map(row -> row.get("n", Long.class)).one().block();
     }
 

@@ -166,7 +166,7 @@ class PaymentsIT extends OrderServiceStack {
 
         asOperator(api.post().uri("/admin/orders/" + outTradeNo + "/refund").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("reason", "customer asked"))).exchange()
-                .expectStatus().isAccepted().expectBody().jsonPath("$.status").isEqualTo("REFUNDING");
+                .expectStatus().isAccepted().expectBody().jsonPath("$.orderStatus").isEqualTo("REFUNDING");
 
         await().atMost(Duration.ofSeconds(15)).until(() -> "REFUNDED".equals(status(outTradeNo)));
         await().atMost(Duration.ofSeconds(15)).until(() -> eventsFor(outTradeNo).stream().anyMatch(e -> e.contains("ORDER_REFUNDED")));
@@ -225,18 +225,8 @@ class PaymentsIT extends OrderServiceStack {
         assertThat(JSON.readTree(response.body()).path("error").asString()).isEqualTo(error);
     }
 
-    private JsonNode pay(String outTradeNo, Map<String, Object> options) {
-        byte[] body = sandbox.post().uri("/sandbox/pay/" + outTradeNo).contentType(MediaType.APPLICATION_JSON).bodyValue(options)
-                .exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody();
-        return JSON.readTree(body);
-    }
-
     private void expire(String outTradeNo) {
         db.sql("UPDATE orders SET expires_at = '2020-01-01 00:00:00' WHERE out_trade_no = :no").bind("no", outTradeNo).then().block();
     }
 
-    private List<String> eventsFor(String outTradeNo) {
-        return TopicSnapshot.read(KafkaBroker.embedded().bootstrapServers(), Topics.ORDER_EVENTS,
-                record -> outTradeNo.equals(record.key())).stream().map(record -> record.value()).toList();
-    }
 }

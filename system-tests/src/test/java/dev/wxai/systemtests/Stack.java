@@ -33,9 +33,17 @@ final class Stack implements AutoCloseable {
 
     /** @param ingressOverrides extra ingress properties, e.g. passive reply mode or an EncodingAESKey */
     Stack(String database, Map<String, String> ingressOverrides) {
+        this(database, ingressOverrides, TestRedis.url(), Map.of());
+    }
+
+    /**
+     * @param redisUrl        the Redis every service uses (a test's own {@code RedisServer} when it stops or empties it)
+     * @param workerOverrides extra worker properties, e.g. a smaller free quota
+     */
+    Stack(String database, Map<String, String> ingressOverrides, String redisUrl, Map<String, String> workerOverrides) {
         String kafka = KafkaBroker.embedded().bootstrapServers();
         TestDatabase.recreate(database);
-        int[] ports = ServiceProcess.freePorts(6);
+        int[] ports = ServiceProcess.freePorts(7);
         int sandboxPort = ports[0];
         int orderPort = ports[1];
         int ingressPort = ports[2];
@@ -43,6 +51,8 @@ final class Stack implements AutoCloseable {
         int workerPort = ports[4];
         // The gateway's actuator is not on its public port (management.server.port, 8180 in production).
         int gatewayManagementPort = ports[5];
+        // The order-service's internal port: the workers read entitlements there.
+        int orderInternalPort = ports[6];
         sandbox = "http://127.0.0.1:" + sandboxPort;
         gateway = "http://127.0.0.1:" + gatewayPort;
         PayKeys keys = new PayKeys(Path.of("target", "stack-keys", database));
@@ -65,7 +75,7 @@ final class Stack implements AutoCloseable {
                 "spring.r2dbc.username", TestDatabase.user(),
                 "spring.r2dbc.password", TestDatabase.password(),
                 "spring.flyway.url", TestDatabase.jdbcUrl(database),
-                "spring.data.redis.url", TestRedis.url(),
+                "spring.data.redis.url", redisUrl,
                 "spring.kafka.bootstrap-servers", kafka));
         order.putAll(Map.of(
                 "wxai.pay.app-id", appId,
@@ -83,24 +93,28 @@ final class Stack implements AutoCloseable {
                 "wxai.web.base-url", gateway,
                 "wxai.web.dev-bridge-url", sandbox + "/sandbox/weixin-jsbridge.js",
                 "wxai.admin.tokens", "e2e:" + sha256(OPERATOR_TOKEN)));
+        order.put("wxai.internal.port", String.valueOf(orderInternalPort));
         services.add(ServiceProcess.start("order-service", orderPort, "256m", order));
         Map<String, String> ingress = new HashMap<>(Map.of(
                 "spring.kafka.bootstrap-servers", kafka,
-                "spring.data.redis.url", TestRedis.url(),
+                "spring.data.redis.url", redisUrl,
                 "wxai.wechat.app-id", appId,
                 "wxai.wechat.token", TOKEN));
         ingress.putAll(ingressOverrides);
         services.add(ServiceProcess.start("wechat-ingress-service", ingressPort, "256m", ingress));
-        services.add(ServiceProcess.start("ai-worker-service", workerPort, "256m", Map.of(
+        Map<String, String> worker = new HashMap<>(Map.of(
                 "spring.kafka.bootstrap-servers", kafka,
-                "spring.data.redis.url", TestRedis.url(),
+                "spring.data.redis.url", redisUrl,
                 "wxai.wechat.app-id", appId,
                 "wxai.wechat.app-secret", APP_SECRET,
                 "wxai.wechat.api-base-url", sandbox,
                 "wxai.deepseek.base-url", sandbox,
-                "wxai.deepseek.api-key", API_KEY)));
+                "wxai.deepseek.api-key", API_KEY,
+                "wxai.entitlements.url", "http://127.0.0.1:" + orderInternalPort));
+        worker.putAll(workerOverrides);
+        services.add(ServiceProcess.start("ai-worker-service", workerPort, "256m", worker));
         services.add(ServiceProcess.start("gateway-service", gatewayPort, gatewayManagementPort, "256m", Map.of(
-                "spring.data.redis.url", TestRedis.url(),
+                "spring.data.redis.url", redisUrl,
                 "wxai.gateway.ingress-uris", "http://127.0.0.1:" + ingressPort,
                 "wxai.gateway.order-uris", "http://127.0.0.1:" + orderPort,
                 // The sandbox's chat page calls /api/** from its own origin (as bin/stack allows it).

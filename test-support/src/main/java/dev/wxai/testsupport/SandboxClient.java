@@ -77,6 +77,45 @@ public final class SandboxClient {
         return modelCalls().stream().filter(call -> question.equals(call.path("lastUserMessage").asString())).toList();
     }
 
+    /** A refund made in the merchant console: the sandbox notifies our service; answers its out_refund_no. */
+    public String consoleRefund(String outTradeNo, long amountFen) {
+        String answer = send(HttpRequest.newBuilder(URI.create(baseUrl + "/sandbox/pay/refunds"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
+                        java.util.Map.of("outTradeNo", outTradeNo, "amountFen", amountFen)))));
+        String outRefundNo = JSON.readTree(answer).path("outRefundNo").asString("");
+        if (outRefundNo.isBlank()) {
+            throw new AssertionError("the sandbox refused the console refund: " + answer);
+        }
+        return outRefundNo;
+    }
+
+    /** The next refund completes at WeChat Pay, but its notification never reaches us. */
+    public void loseNextRefundNotification() {
+        fault("refund-notify", 0, 1);
+    }
+
+    /**
+     * Trade bills from now on leave out {@code drop}, show {@code alter}'s amounts, add {@code extra} payments, and, with
+     * {@code badHash}, name a hash that does not match the file. Answers the extra payments' transaction ids.
+     */
+    public List<String> billFaults(List<String> drop, java.util.Map<String, Long> alter, List<Extra> extra, boolean badHash) {
+        String answer = send(HttpRequest.newBuilder(URI.create(baseUrl + "/sandbox/pay/bill-faults"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(java.util.Map.of(
+                        "drop", drop, "alter", alter, "extra", extra, "badHash", badHash)))));
+        return StreamSupport.stream(JSON.readTree(answer).path("extraTransactionIds").spliterator(), false)
+                .map(JsonNode::asString).toList();
+    }
+
+    public void clearBillFaults() {
+        send(HttpRequest.newBuilder(URI.create(baseUrl + "/sandbox/pay/bill-faults")).DELETE());
+    }
+
+    /** A payment the merchant never saw, for {@link #billFaults}. */
+    public record Extra(String outTradeNo, long amountFen) {
+    }
+
     public void forget() {
         send(HttpRequest.newBuilder(URI.create(baseUrl + "/sandbox/received")).DELETE());
     }

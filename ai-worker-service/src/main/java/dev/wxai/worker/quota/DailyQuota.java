@@ -2,6 +2,7 @@ package dev.wxai.worker.quota;
 
 import dev.wxai.common.redis.Keys;
 import dev.wxai.worker.config.WorkerProperties;
+import dev.wxai.worker.entitlement.Memberships;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -11,8 +12,8 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Questions per user per day: a free allowance, and a larger one for users with an entitlement
- * ({@code entitlement:{openid}}, written by the order-service when a membership is paid, expiring with it).
+ * Questions per user per day: a free allowance, and a larger one for members ({@link Memberships}: MySQL's record
+ * through the Redis cache).
  * The day follows the configured zone (China Standard Time by default), so the allowance renews at local midnight.
  */
 @Component
@@ -21,11 +22,13 @@ public class DailyQuota {
     private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
 
     private final ReactiveStringRedisTemplate redis;
+    private final Memberships memberships;
     private final WorkerProperties properties;
     private final Clock clock;
 
-    DailyQuota(ReactiveStringRedisTemplate redis, WorkerProperties properties, Clock clock) {
+    DailyQuota(ReactiveStringRedisTemplate redis, Memberships memberships, WorkerProperties properties, Clock clock) {
         this.redis = redis;
+        this.memberships = memberships;
         this.properties = properties;
         this.clock = clock;
     }
@@ -33,7 +36,7 @@ public class DailyQuota {
     /** Counts one question; false when the user has used up today's allowance. */
     public Mono<Boolean> tryConsume(String openid) {
         String key = Keys.quota(openid, LocalDate.now(clock.withZone(properties.quotaZone())).format(DAY));
-        return redis.hasKey(Keys.entitlement(openid))
+        return memberships.isMember(openid)
                 .map(entitled -> entitled ? properties.paidDailyQuota() : properties.freeDailyQuota())
                 .flatMap(limit -> redis.opsForValue().increment(key)
                         .flatMap(used -> used == 1 ? redis.expire(key, Duration.ofDays(2)).thenReturn(used) : Mono.just(used))

@@ -9,6 +9,8 @@ public final class Topics {
     public static final String INBOUND_DLT = "wechat.inbound.DLT";
     /** Order lifecycle events from the order-service outbox, key = orderId. */
     public static final String ORDER_EVENTS = "order.events";
+    /** Order events the worker could not apply after its retries, for operators to replay. */
+    public static final String ORDER_EVENTS_DLT = "order.events.DLT";
 
     private Topics() {
     }

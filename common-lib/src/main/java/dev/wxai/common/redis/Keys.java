@@ -60,15 +60,14 @@ public final class Keys {
         return PREFIX + "quota:" + openid + ":" + yyyyMMdd;
     }
 
-    /** An order event the worker has applied already (the outbox relay delivers at least once). */
-    public static String orderEventSeen(String eventId) {
-        return PREFIX + "order-event:" + eventId;
-    }
-
     /** Running totals for {@code GET /api/stats}: messages accepted by the ingress, replies sent by the workers. */
     public static final String STATS_MESSAGES = PREFIX + "stats:messages";
     public static final String STATS_REPLIES = PREFIX + "stats:replies";
 
+    /**
+     * The workers' cache of a user's entitlement as MySQL records it: {@code <revision>:<membership end, epoch ms, 0
+     * for none>}. A miss is filled from the order-service; a lower revision never overwrites a higher one.
+     */
     public static String entitlement(String openid) {
         return PREFIX + "entitlement:" + openid;
     }

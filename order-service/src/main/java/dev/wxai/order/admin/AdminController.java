@@ -1,13 +1,19 @@
 package dev.wxai.order.admin;
 
-import dev.wxai.order.order.OrderService;
 import dev.wxai.order.order.OrderViews.RefundAccepted;
+import dev.wxai.order.order.OrderViews.RefundRequest;
+import dev.wxai.order.payment.RefundService;
+import dev.wxai.order.reconcile.DailyReconciliation;
+import dev.wxai.order.reconcile.Reconciliation;
+import dev.wxai.order.reconcile.ReconciliationReport;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import dev.wxai.order.security.Operator;
 import dev.wxai.order.stats.Figures;
 import dev.wxai.order.stats.Figures.AccountFigures;
 import dev.wxai.order.web.ApiException;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Size;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -27,26 +33,59 @@ import reactor.core.publisher.Mono;
 @RestController
 class AdminController {
 
-    private final OrderService orders;
+    private final RefundService refunds;
     private final Figures figures;
+    private final Reconciliation reconciliation;
+    private final DailyReconciliation reports;
     private final AuditLog audit;
+    private final java.time.Clock clock;
 
-    AdminController(OrderService orders, Figures figures, AuditLog audit) {
-        this.orders = orders;
+    AdminController(RefundService refunds, Figures figures, Reconciliation reconciliation, DailyReconciliation reports,
+                    AuditLog audit, java.time.Clock clock) {
+        this.refunds = refunds;
         this.figures = figures;
+        this.reconciliation = reconciliation;
+        this.reports = reports;
         this.audit = audit;
+        this.clock = clock;
     }
 
-    /** 202: the refund is with WeChat Pay; its notification moves the order to REFUNDED. */
+    /**
+     * 202: the refund (all that is left, or {@code amountFen} of it) is with WeChat Pay; its notification, or the refund
+     * sweep, settles it. All of it back makes the order REFUNDED; part of it leaves it PAID.
+     */
     @PostMapping("/admin/orders/{outTradeNo}/refund")
     @ResponseStatus(HttpStatus.ACCEPTED)
     Mono<RefundAccepted> refund(@AuthenticationPrincipal Operator operator, @PathVariable String outTradeNo,
                                 @Valid @RequestBody(required = false) RefundRequest request) {
         String reason = request == null ? null : request.reason();
-        return orders.refund(outTradeNo)
-                .flatMap(accepted -> audit.record(operator, "order.refund", outTradeNo, "accepted", reason).thenReturn(accepted))
-                .onErrorResume(error -> audit.record(operator, "order.refund", outTradeNo, outcome(error), reason)
-                        .then(Mono.error(error)));
+        Long amountFen = request == null ? null : request.amountFen();
+        return audited(operator, "order.refund", outTradeNo, reason, refunds.refundOrder(outTradeNo, amountFen, reason));
+    }
+
+    /** 202: a payment flagged {@code needs_refund} (paid after its order closed) goes back whole. */
+    @PostMapping("/admin/payments/{transactionId}/refund")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    Mono<RefundAccepted> refundPayment(@AuthenticationPrincipal Operator operator, @PathVariable String transactionId,
+                                       @Valid @RequestBody(required = false) RefundRequest request) {
+        String reason = request == null ? null : request.reason();
+        if (request != null && request.amountFen() != null) {
+            return Mono.error(new ApiException(HttpStatus.BAD_REQUEST, "invalid_amount", "a flagged payment is refunded whole"));
+        }
+        return audited(operator, "payment.refund", transactionId, reason, refunds.refundPayment(transactionId, reason));
+    }
+
+    /** The stored comparison of one Beijing day's trade bill with our books; 404 when that day was never reconciled. */
+    @GetMapping("/admin/reconciliation/{day}")
+    Mono<ReconciliationReport> reconciliation(@PathVariable String day) {
+        return billDay(day).flatMap(date -> reports.report(date)
+                .switchIfEmpty(Mono.error(() -> new ApiException(HttpStatus.NOT_FOUND, "not_reconciled", date + " has not been reconciled"))));
+    }
+
+    /** Reconciles the day now (again), e.g. after WeChat Pay corrected a bill or to check a day the job missed. */
+    @PostMapping("/admin/reconciliation/{day}")
+    Mono<ReconciliationReport> reconcile(@AuthenticationPrincipal Operator operator, @PathVariable String day) {
+        return billDay(day).flatMap(date -> audited(operator, "reconciliation.run", day, null, reconciliation.run(date)));
     }
 
     @GetMapping("/admin/stats")
@@ -63,11 +102,26 @@ class AdminController {
         return audit.recent(page, size);
     }
 
-    private static String outcome(Throwable error) {
-        return error instanceof ApiException refused ? "refused:" + refused.error() : "failed";
+    private <T> Mono<T> audited(Operator operator, String action, String target, String detail, Mono<T> work) {
+        return work
+                .flatMap(done -> audit.record(operator, action, target, "accepted", detail).thenReturn(done))
+                .onErrorResume(error -> audit.record(operator, action, target, outcome(error), detail).then(Mono.error(error)));
     }
 
-    /** @param reason why the operator refunds (kept in the audit row) */
-    record RefundRequest(@Size(max = 200, message = "must be at most 200 characters") String reason) {
+    /** A Beijing date in {@code yyyy-MM-dd}, not in the future. */
+    private Mono<LocalDate> billDay(String day) {
+        try {
+            LocalDate date = LocalDate.parse(day);
+            if (date.isAfter(LocalDate.now(clock.withZone(ZoneId.of("Asia/Shanghai"))))) {
+                return Mono.error(new ApiException(HttpStatus.BAD_REQUEST, "invalid_date", day + " is in the future"));
+            }
+            return Mono.just(date);
+        } catch (DateTimeParseException e) {
+            return Mono.error(new ApiException(HttpStatus.BAD_REQUEST, "invalid_date", "the day must be yyyy-MM-dd"));
+        }
+    }
+
+    private static String outcome(Throwable error) {
+        return error instanceof ApiException refused ? "refused:" + refused.error() : "failed";
     }
 }

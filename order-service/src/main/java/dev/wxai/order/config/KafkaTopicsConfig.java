@@ -7,7 +7,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 
-/** The order events topic, created when missing. Order events are few; three partitions leave room. */
+/** The order events topic and its dead letters, created when missing. Order events are few; three partitions leave room. */
 @Configuration
 class KafkaTopicsConfig {
 
@@ -15,5 +15,12 @@ class KafkaTopicsConfig {
     NewTopic orderEventsTopic(@Value("${wxai.kafka.order-events-partitions:3}") int partitions,
                               @Value("${wxai.kafka.replication-factor:1}") short replicas) {
         return TopicBuilder.name(Topics.ORDER_EVENTS).partitions(partitions).replicas(replicas).build();
+    }
+
+    /** Where the workers put an order event they could not apply after retrying for a while. */
+    @Bean
+    NewTopic orderEventsDeadLetterTopic(@Value("${wxai.kafka.order-events-partitions:3}") int partitions,
+                                        @Value("${wxai.kafka.replication-factor:1}") short replicas) {
+        return TopicBuilder.name(Topics.ORDER_EVENTS_DLT).partitions(partitions).replicas(replicas).build();
     }
 }

@@ -12,10 +12,10 @@ import reactor.core.publisher.Mono;
 @RestController
 class MeController {
 
-    private final MembershipLedger memberships;
+    private final EntitlementLedger memberships;
     private final Clock clock;
 
-    MeController(MembershipLedger memberships, Clock clock) {
+    MeController(EntitlementLedger memberships, Clock clock) {
         this.memberships = memberships;
         this.clock = clock;
     }

@@ -18,7 +18,7 @@ import reactor.core.publisher.Mono;
 public class OrderRepository {
 
     private static final String COLUMNS = "SELECT id, out_trade_no, openid, sku, amount_fen, status, prepay_id, "
-            + "created_at, expires_at, paid_at, version FROM orders";
+            + "created_at, expires_at, paid_at, version, refunded_fen FROM orders";
 
     private final DatabaseClient db;
 
@@ -26,7 +26,7 @@ public class OrderRepository {
         this.db = db;
     }
 
-    public Mono<Long> insert(String outTradeNo, String openid, String sku, long amountFen, Instant createdAt, Instant expiresAt) {
+    Mono<Long> insert(String outTradeNo, String openid, String sku, long amountFen, Instant createdAt, Instant expiresAt) {
         return db.sql("INSERT INTO orders (out_trade_no, openid, sku, amount_fen, status, created_at, expires_at, version) "
                         + "VALUES (:no, :openid, :sku, :amount, 'CREATED', :created, :expires, 0)")
                 .bind("no", outTradeNo).bind("openid", openid).bind("sku", sku).bind("amount", amountFen)
@@ -38,6 +38,15 @@ public class OrderRepository {
 
     public Mono<Order> findByOutTradeNo(String outTradeNo) {
         return db.sql(COLUMNS + " WHERE out_trade_no = :no").bind("no", outTradeNo).map(OrderRepository::order).one();
+    }
+
+    /** The order, its row locked until the transaction ends: refunds of one order are decided one at a time. */
+    public Mono<Order> lockByOutTradeNo(String outTradeNo) {
+        return db.sql(COLUMNS + " WHERE out_trade_no = :no FOR UPDATE").bind("no", outTradeNo).map(OrderRepository::order).one();
+    }
+
+    public Mono<Order> findById(long id) {
+        return db.sql(COLUMNS + " WHERE id = :id").bind("id", id).map(OrderRepository::order).one();
     }
 
     /** Newest first. */
@@ -57,22 +66,34 @@ public class OrderRepository {
                 .bind("now", utc(now)).bind("limit", limit).map(OrderRepository::order).all();
     }
 
-    public Mono<Boolean> setPrepayId(String outTradeNo, String prepayId) {
+    Mono<Boolean> setPrepayId(String outTradeNo, String prepayId) {
         return db.sql("UPDATE orders SET prepay_id = :prepay, version = version + 1 WHERE out_trade_no = :no AND status = 'CREATED'")
                 .bind("prepay", prepayId).bind("no", outTradeNo).fetch().rowsUpdated().map(rows -> rows == 1);
     }
 
-    public Mono<Boolean> markPaid(String outTradeNo, Instant paidAt) {
+    Mono<Boolean> markPaid(String outTradeNo, Instant paidAt) {
         return db.sql("UPDATE orders SET status = 'PAID', paid_at = :paid, version = version + 1 "
                         + "WHERE out_trade_no = :no AND status = 'CREATED'")
                 .bind("paid", utc(paidAt)).bind("no", outTradeNo).fetch().rowsUpdated().map(rows -> rows == 1);
     }
 
     /** Applies {@code from → to} if the order is still in {@code from}; true when this call changed it. */
-    public Mono<Boolean> transition(String outTradeNo, OrderStatus from, OrderStatus to) {
+    Mono<Boolean> transition(String outTradeNo, OrderStatus from, OrderStatus to) {
         return db.sql("UPDATE orders SET status = :to, version = version + 1 WHERE out_trade_no = :no AND status = :from")
                 .bind("to", to.name()).bind("no", outTradeNo).bind("from", from.name())
                 .fetch().rowsUpdated().map(rows -> rows == 1);
+    }
+
+    /**
+     * A refund of {@code refundFen} succeeded: added to {@code refunded_fen}; the order becomes REFUNDED once all its
+     * money is back, and otherwise keeps its status. Status is assigned first: MySQL assigns left to right, so it
+     * still sees the old {@code refunded_fen}.
+     */
+    Mono<Boolean> addRefund(long orderId, long refundFen) {
+        return db.sql("UPDATE orders SET status = CASE WHEN refunded_fen + :refund >= amount_fen THEN 'REFUNDED' ELSE status END, "
+                        + "refunded_fen = refunded_fen + :refund, version = version + 1 "
+                        + "WHERE id = :id AND status IN ('PAID', 'REFUNDING') AND refunded_fen + :refund <= amount_fen")
+                .bind("refund", refundFen).bind("id", orderId).fetch().rowsUpdated().map(rows -> rows == 1);
     }
 
     static Order order(Readable row) {
@@ -80,7 +101,8 @@ public class OrderRepository {
                 row.get("sku", String.class), row.get("amount_fen", Long.class),
                 OrderStatus.valueOf(row.get("status", String.class)), row.get("prepay_id", String.class),
                 instant(row.get("created_at", LocalDateTime.class)), instant(row.get("expires_at", LocalDateTime.class)),
-                instant(row.get("paid_at", LocalDateTime.class)), row.get("version", Integer.class));
+                instant(row.get("paid_at", LocalDateTime.class)), row.get("version", Integer.class),
+                row.get("refunded_fen", Long.class));
     }
 
     static LocalDateTime utc(Instant instant) {

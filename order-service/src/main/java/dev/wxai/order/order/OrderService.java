@@ -9,7 +9,6 @@ import dev.wxai.order.order.OrderViews.CreateOrderRequest;
 import dev.wxai.order.order.OrderViews.CreatedOrder;
 import dev.wxai.order.order.OrderViews.OrderPage;
 import dev.wxai.order.order.OrderViews.OrderView;
-import dev.wxai.order.order.OrderViews.RefundAccepted;
 import dev.wxai.order.pay.WechatPayClient;
 import dev.wxai.order.pay.WechatPayException;
 import dev.wxai.order.web.ApiException;
@@ -24,7 +23,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
-/** Creating, reading and refunding orders. Checks come first: a refused request writes no row. */
+/** Creating and reading orders. Checks come first: a refused request writes no row. */
 @Service
 public class OrderService {
 
@@ -34,16 +33,18 @@ public class OrderService {
 
     private final ProductRepository products;
     private final OrderRepository orders;
+    private final OrderTransitions transitions;
     private final PaymentRepository payments;
     private final WechatPayClient wechatPay;
     private final OrderProperties properties;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    OrderService(ProductRepository products, OrderRepository orders, PaymentRepository payments, WechatPayClient wechatPay,
-                 OrderProperties properties, Clock clock) {
+    OrderService(ProductRepository products, OrderRepository orders, OrderTransitions transitions, PaymentRepository payments,
+                 WechatPayClient wechatPay, OrderProperties properties, Clock clock) {
         this.products = products;
         this.orders = orders;
+        this.transitions = transitions;
         this.payments = payments;
         this.wechatPay = wechatPay;
         this.properties = properties;
@@ -69,7 +70,7 @@ public class OrderService {
         Instant now = clock.instant();
         Instant expiresAt = now.plus(properties.expiry());
         String outTradeNo = newOutTradeNo(now);
-        return orders.insert(outTradeNo, openid, product.sku(), product.priceFen(), now, expiresAt)
+        return transitions.created(outTradeNo, openid, product.sku(), product.priceFen(), now, expiresAt)
                 .then(prepay(outTradeNo, openid, product, channel, expiresAt))
                 .flatMap(created -> TraceScope.logged(() -> log.info("Order {} for {} ({} fen) from {}", outTradeNo, product.sku(),
                         product.priceFen(), Masking.openid(openid))).thenReturn(created));
@@ -78,14 +79,14 @@ public class OrderService {
     private Mono<CreatedOrder> prepay(String outTradeNo, String openid, Product product, String channel, Instant expiresAt) {
         Mono<CreatedOrder> prepay = "JSAPI".equals(channel)
                 ? wechatPay.jsapiPrepay(outTradeNo, product.name(), product.priceFen(), expiresAt, openid)
-                        .flatMap(prepayId -> orders.setPrepayId(outTradeNo, prepayId)
+                        .flatMap(prepayId -> transitions.prepaid(outTradeNo, prepayId)
                                 .thenReturn(new CreatedOrder(outTradeNo, OrderStatus.CREATED, product.priceFen(), expiresAt,
                                         wechatPay.jsapiParameters(prepayId), null)))
                 : wechatPay.nativePrepay(outTradeNo, product.name(), product.priceFen(), expiresAt)
                         .map(codeUrl -> new CreatedOrder(outTradeNo, OrderStatus.CREATED, product.priceFen(), expiresAt, null, codeUrl));
         return prepay.onErrorResume(error -> {
             log.warn("Prepay of {} failed: {}", outTradeNo, error.toString());
-            return orders.transition(outTradeNo, OrderStatus.CREATED, OrderStatus.FAILED)
+            return transitions.failed(outTradeNo)
                     .then(Mono.error(new ApiException(HttpStatus.BAD_GATEWAY, "payment_unavailable",
                             "WeChat Pay could not take the order: " + reason(error))));
         });
@@ -108,24 +109,6 @@ public class OrderService {
         return orders.findByOpenid(openid, page, size).map(order -> OrderView.of(order, null)).collectList()
                 .zipWith(orders.countByOpenid(openid))
                 .map(result -> new OrderPage(page, size, result.getT2(), result.getT1()));
-    }
-
-    /** PAID → REFUNDING, then the refund request; WeChat Pay's REFUND.SUCCESS notification finishes it. Operators only. */
-    public Mono<RefundAccepted> refund(String outTradeNo) {
-        return orders.findByOutTradeNo(outTradeNo)
-                .switchIfEmpty(Mono.error(() -> unknownOrder(outTradeNo)))
-                .flatMap(order -> orders.transition(outTradeNo, OrderStatus.PAID, OrderStatus.REFUNDING)
-                        .flatMap(changed -> {
-                            if (!changed) {
-                                return Mono.error(new ApiException(HttpStatus.CONFLICT, "not_refundable",
-                                        "order " + outTradeNo + " is " + order.status() + ", only PAID orders can be refunded"));
-                            }
-                            return wechatPay.refund(outTradeNo, "RF" + outTradeNo, order.amountFen(), order.amountFen())
-                                    .thenReturn(new RefundAccepted(outTradeNo, OrderStatus.REFUNDING))
-                                    .onErrorResume(error -> orders.transition(outTradeNo, OrderStatus.REFUNDING, OrderStatus.PAID)
-                                            .then(Mono.error(new ApiException(HttpStatus.BAD_GATEWAY, "refund_unavailable",
-                                                    "WeChat Pay refused the refund: " + reason(error)))));
-                        }));
     }
 
     private static ApiException unknownOrder(String outTradeNo) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.wxai.order.order.PaymentRepository.Payment;
 import dev.wxai.order.pay.JsapiPayParameters;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.List;
@@ -26,12 +27,13 @@ public final class OrderViews {
                                JsapiPayParameters jsapi, String codeUrl) {
     }
 
-    public record OrderView(String outTradeNo, String sku, long amountFen, OrderStatus status, Instant createdAt,
-                            Instant expiresAt, Instant paidAt, PaymentView payment) {
+    /** @param refundedFen money refunded so far (a partial refund leaves the order PAID) */
+    public record OrderView(String outTradeNo, String sku, long amountFen, long refundedFen, OrderStatus status,
+                            Instant createdAt, Instant expiresAt, Instant paidAt, PaymentView payment) {
 
         static OrderView of(Order order, Payment payment) {
-            return new OrderView(order.outTradeNo(), order.sku(), order.amountFen(), order.status(), order.createdAt(),
-                    order.expiresAt(), order.paidAt(), payment == null ? null : PaymentView.of(payment));
+            return new OrderView(order.outTradeNo(), order.sku(), order.amountFen(), order.refundedFen(), order.status(),
+                    order.createdAt(), order.expiresAt(), order.paidAt(), payment == null ? null : PaymentView.of(payment));
         }
     }
 
@@ -46,7 +48,21 @@ public final class OrderViews {
     public record OrderPage(int page, int size, long total, List<OrderView> orders) {
     }
 
-    /** 202 of an operator's refund: WeChat Pay's notification finishes it. */
-    public record RefundAccepted(String outTradeNo, OrderStatus status) {
+    /**
+     * {@code POST /admin/orders/{outTradeNo}/refund} and {@code POST /admin/payments/{transactionId}/refund}.
+     *
+     * @param amountFen how much to refund; absent: all that is left (orders only; a flagged payment is refunded whole)
+     */
+    public record RefundRequest(@Size(max = 80, message = "must be at most 80 characters") String reason,
+                                @Positive(message = "must be a positive number of fen") Long amountFen) {
+    }
+
+    /**
+     * 202 of an operator's refund: asked of WeChat Pay, whose notification (or the refund sweep) finishes it.
+     *
+     * @param orderStatus REFUNDING when all that was left is being refunded, PAID for a partial refund
+     */
+    public record RefundAccepted(String outTradeNo, String transactionId, String outRefundNo, long amountFen,
+                                 OrderStatus orderStatus) {
     }
 }

@@ -11,9 +11,11 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Publishes outbox rows to {@link Topics#ORDER_EVENTS} (key = orderId), oldest first, at least once: a row is marked
- * published only after the broker acknowledged it, in the transaction that locked it (so replicas relay disjoint
- * rows). A crash between the ack and the mark publishes the row again; consumers dedupe by eventId.
+ * Publishes outbox rows to {@link Topics#ORDER_EVENTS} (key = outTradeNo), oldest first, one at a time, at least
+ * once: a row is marked published only after the broker acknowledged it. One relay runs at a time across all
+ * replicas (the relay lock, held for the pass's transaction), so one order's events reach its partition in the order
+ * they were written. A crash between the ack and the mark publishes the row again; consumers keep the state with the
+ * highest revision, so a copy changes nothing.
  */
 @Component
 public class OutboxRelay {
@@ -37,10 +39,11 @@ public class OutboxRelay {
 
     /** One pass: how many rows were published. */
     public Mono<Integer> relayOnce() {
-        return outbox.lockUnpublished(properties.outboxBatch())
-                .concatMap(row -> send(row).thenReturn(row.id()))
-                .collectList()
-                .flatMap(ids -> ids.isEmpty() ? Mono.just(0) : outbox.markPublished(ids, clock.instant()).thenReturn(ids.size()))
+        return outbox.takeRelayLock()
+                .flatMap(mine -> !mine ? Mono.just(0) : outbox.unpublished(properties.outboxBatch())
+                        .concatMap(row -> send(row).thenReturn(row.id()))
+                        .collectList()
+                        .flatMap(ids -> ids.isEmpty() ? Mono.just(0) : outbox.markPublished(ids, clock.instant()).thenReturn(ids.size())))
                 .as(transaction::transactional);
     }
 

@@ -39,12 +39,18 @@ public class OutboxRepository {
     }
 
     /**
-     * The oldest unpublished rows, locked for this transaction; rows another replica's relay holds are skipped, so
-     * relays on several replicas share the work instead of publishing the same rows.
+     * True when this transaction now holds the relay's lock; false at once when another replica's relay holds it
+     * (SKIP LOCKED does not wait). Held until the transaction ends, whatever way it ends.
      */
-    Flux<OutboxRow> lockUnpublished(int limit) {
+    Mono<Boolean> takeRelayLock() {
+        return db.sql("SELECT id FROM outbox_relay_lock WHERE id = 1 FOR UPDATE SKIP LOCKED")
+                .map(row -> row.get("id", Integer.class)).all().hasElements();
+    }
+
+    /** The oldest unpublished rows, in the order they were written. */
+    Flux<OutboxRow> unpublished(int limit) {
         return db.sql("SELECT id, aggregate_id, type, payload, traceparent FROM outbox WHERE published_at IS NULL ORDER BY id "
-                        + "LIMIT :limit FOR UPDATE SKIP LOCKED")
+                        + "LIMIT :limit")
                 .bind("limit", limit)
                 .map(row -> new OutboxRow(row.get("id", Long.class), row.get("aggregate_id", String.class),
                         row.get("type", String.class), row.get("payload", String.class), row.get("traceparent", String.class)))

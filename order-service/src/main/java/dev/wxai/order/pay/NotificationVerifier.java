@@ -15,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
  * with the APIv3 key.
  */
 @Component
-class NotificationVerifier {
+public class NotificationVerifier {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -27,7 +27,7 @@ class NotificationVerifier {
         this.signatures = signatures;
     }
 
-    Notification open(HttpHeaders headers, String body) {
+    public Notification open(HttpHeaders headers, String body) {
         signatures.problem(headers, body).ifPresent(problem -> {
             throw new RejectedNotification(HttpStatus.UNAUTHORIZED, problem);
         });
@@ -56,6 +56,6 @@ class NotificationVerifier {
     }
 
     /** A verified notification: its envelope id and type, and the decrypted resource. */
-    record Notification(String id, String eventType, JsonNode resource, String resourceJson) {
+    public record Notification(String id, String eventType, JsonNode resource, String resourceJson) {
     }
 }

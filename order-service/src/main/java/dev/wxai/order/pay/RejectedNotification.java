@@ -3,16 +3,16 @@ package dev.wxai.order.pay;
 import org.springframework.http.HttpStatus;
 
 /** A notification we refuse; WeChat Pay is told why with {@code {"code":"FAIL","message":…}} and retries later. */
-class RejectedNotification extends RuntimeException {
+public class RejectedNotification extends RuntimeException {
 
     private final HttpStatus status;
 
-    RejectedNotification(HttpStatus status, String message) {
+    public RejectedNotification(HttpStatus status, String message) {
         super(message, null, false, false);
         this.status = status;
     }
 
-    HttpStatus status() {
+    public HttpStatus status() {
         return status;
     }
 }

@@ -10,8 +10,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.time.LocalDate;
 import java.security.SecureRandom;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -20,7 +19,6 @@ import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * WeChat Pay API v3 over WebClient (the SDK's own HTTP client blocks), every request signed with the merchant
@@ -33,12 +31,12 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class WechatPayClient {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     /** WeChat Pay wants RFC 3339 times; Beijing time reads naturally in its merchant platform. */
     static final DateTimeFormatter RFC3339 = DateTimeFormatter.ISO_OFFSET_DATE_TIME.withZone(ZoneOffset.ofHours(8));
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final WebClient webClient;
+    private final WebClient downloads;
     private final PayProperties properties;
     private final PrivateKey merchantKey;
     private final Clock clock;
@@ -47,6 +45,8 @@ public class WechatPayClient {
 
     WechatPayClient(WebClient.Builder builder, PayProperties properties, Clock clock, WechatPaySignatures signatures) {
         this.webClient = builder.clone().baseUrl(properties.baseUrl()).build();
+        // Bills can be large; the download URL is absolute (WeChat Pay names its own host).
+        this.downloads = builder.clone().codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(64 * 1024 * 1024)).build();
         this.properties = properties;
         this.merchantKey = PayCrypto.privateKey(properties.merchantPrivateKey());
         this.clock = clock;
@@ -54,33 +54,60 @@ public class WechatPayClient {
     }
 
     public Mono<String> jsapiPrepay(String outTradeNo, String description, long amountFen, Instant expiresAt, String openid) {
-        Map<String, Object> body = prepayBody(outTradeNo, description, amountFen, expiresAt);
-        body.put("payer", Map.of("openid", openid));
-        return call(HttpMethod.POST, "/v3/pay/transactions/jsapi", body).map(node -> node.path("prepay_id").asString());
+        return call(HttpMethod.POST, "/v3/pay/transactions/jsapi",
+                prepay(outTradeNo, description, amountFen, expiresAt, new PayApi.Payer(openid)), PayApi.PrepayAnswer.class)
+                .map(PayApi.PrepayAnswer::prepayId);
     }
 
     public Mono<String> nativePrepay(String outTradeNo, String description, long amountFen, Instant expiresAt) {
-        return call(HttpMethod.POST, "/v3/pay/transactions/native", prepayBody(outTradeNo, description, amountFen, expiresAt))
-                .map(node -> node.path("code_url").asString());
+        return call(HttpMethod.POST, "/v3/pay/transactions/native", prepay(outTradeNo, description, amountFen, expiresAt, null),
+                PayApi.PrepayAnswer.class)
+                .map(PayApi.PrepayAnswer::codeUrl);
     }
 
     /** The transaction as WeChat Pay knows it ({@code trade_state}: SUCCESS, NOTPAY, CLOSED, USERPAYING, …). */
-    public Mono<JsonNode> query(String outTradeNo) {
-        return call(HttpMethod.GET, "/v3/pay/transactions/out-trade-no/" + outTradeNo + "?mchid=" + properties.mchId(), null);
+    public Mono<PayApi.Transaction> query(String outTradeNo) {
+        return call(HttpMethod.GET, "/v3/pay/transactions/out-trade-no/" + outTradeNo + "?mchid=" + properties.mchId(), null,
+                PayApi.Transaction.class);
     }
 
     public Mono<Void> close(String outTradeNo) {
         return call(HttpMethod.POST, "/v3/pay/transactions/out-trade-no/" + outTradeNo + "/close",
-                Map.of("mchid", properties.mchId())).then();
+                new PayApi.CloseRequest(properties.mchId()), JsonNode.class).then();
     }
 
-    public Mono<JsonNode> refund(String outTradeNo, String outRefundNo, long refundFen, long totalFen) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("out_trade_no", outTradeNo);
-        body.put("out_refund_no", outRefundNo);
-        body.put("notify_url", properties.notifyUrl());
-        body.put("amount", Map.of("refund", refundFen, "total", totalFen, "currency", "CNY"));
-        return call(HttpMethod.POST, "/v3/refund/domestic/refunds", body);
+    /** Asks for a refund of {@code refundFen} of a {@code totalFen} payment; its outcome comes later (notification, query). */
+    public Mono<PayApi.Refund> refund(String outTradeNo, String outRefundNo, String reason, long refundFen, long totalFen) {
+        return call(HttpMethod.POST, "/v3/refund/domestic/refunds", new PayApi.RefundRequest(outTradeNo, outRefundNo, reason,
+                properties.notifyUrl(), new PayApi.RefundAmountRequest(refundFen, totalFen, "CNY")), PayApi.Refund.class);
+    }
+
+    /** A refund as WeChat Pay knows it now: how a refund whose notification never came is settled. */
+    public Mono<PayApi.Refund> queryRefund(String outRefundNo) {
+        return call(HttpMethod.GET, "/v3/refund/domestic/refunds/" + outRefundNo, null, PayApi.Refund.class);
+    }
+
+    /** Where the trade bill of one Beijing day is; WeChat Pay answers NO_STATEMENT_EXIST for a day without trades. */
+    public Mono<PayApi.TradeBillLink> tradeBill(LocalDate billDate) {
+        return call(HttpMethod.GET, "/v3/bill/tradebill?bill_date=" + billDate + "&bill_type=ALL", null, PayApi.TradeBillLink.class);
+    }
+
+    /**
+     * The bill file behind a {@link PayApi.TradeBillLink}, as bytes. The request is signed like every other; the answer
+     * is not signed by WeChat Pay (its SHA-1 from the signed link is what proves it), so it is not verified here.
+     */
+    public Mono<byte[]> download(String downloadUrl) {
+        return Mono.defer(() -> {
+            java.net.URI uri = java.net.URI.create(downloadUrl);
+            String pathAndQuery = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+            return downloads.get().uri(uri)
+                    .header("Authorization", authorization(HttpMethod.GET, pathAndQuery, ""))
+                    .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
+                            ? response.bodyToMono(byte[].class).defaultIfEmpty(new byte[0])
+                            : response.bodyToMono(String.class).defaultIfEmpty("").map(text -> {
+                                throw new WechatPayException(response.statusCode().value(), "DOWNLOAD_FAILED", text);
+                            }));
+        }).timeout(TIMEOUT);
     }
 
     /** JSAPI pay parameters for the page's {@code WeixinJSBridge.invoke('getBrandWCPayRequest', …)}. */
@@ -93,35 +120,30 @@ public class WechatPayClient {
         return new JsapiPayParameters(properties.appId(), timeStamp, nonce, pkg, "RSA", paySign);
     }
 
-    private Map<String, Object> prepayBody(String outTradeNo, String description, long amountFen, Instant expiresAt) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("appid", properties.appId());
-        body.put("mchid", properties.mchId());
-        body.put("description", description);
-        body.put("out_trade_no", outTradeNo);
-        body.put("time_expire", RFC3339.format(expiresAt));
-        body.put("notify_url", properties.notifyUrl());
-        body.put("amount", Map.of("total", amountFen, "currency", "CNY"));
-        return body;
+    private PayApi.PrepayRequest prepay(String outTradeNo, String description, long amountFen, Instant expiresAt, PayApi.Payer payer) {
+        return new PayApi.PrepayRequest(properties.appId(), properties.mchId(), description, outTradeNo,
+                RFC3339.format(expiresAt), properties.notifyUrl(), new PayApi.Amount(amountFen, "CNY"), payer);
     }
 
-    private Mono<JsonNode> call(HttpMethod method, String pathAndQuery, Object body) {
+    private <T> Mono<T> call(HttpMethod method, String pathAndQuery, Object body, Class<T> answer) {
         return Mono.defer(() -> {
-            String json = body == null ? "" : JSON.writeValueAsString(body);
-            String timestamp = String.valueOf(clock.millis() / 1000);
-            String nonce = nonce();
-            String signature = PayCrypto.sign(merchantKey, properties.merchantSerial(),
-                    PayAuthorization.signedMessage(method.name(), pathAndQuery, timestamp, nonce, json));
-            String authorization = new PayAuthorization(properties.mchId(), nonce, timestamp,
-                    properties.merchantSerial(), signature).header();
+            String json = body == null ? "" : PayApi.JSON.writeValueAsString(body);
             WebClient.RequestBodySpec request = webClient.method(method).uri(pathAndQuery)
-                    .header("Authorization", authorization)
+                    .header("Authorization", authorization(method, pathAndQuery, json))
                     .accept(MediaType.APPLICATION_JSON);
             WebClient.RequestHeadersSpec<?> ready = body == null
                     ? request
                     : request.contentType(MediaType.APPLICATION_JSON).bodyValue(json);
             return ready.exchangeToMono(this::read);
-        }).timeout(TIMEOUT);
+        }).timeout(TIMEOUT).map(node -> PayApi.read(node, answer));
+    }
+
+    private String authorization(HttpMethod method, String pathAndQuery, String body) {
+        String timestamp = String.valueOf(clock.millis() / 1000);
+        String nonce = nonce();
+        String signature = PayCrypto.sign(merchantKey, properties.merchantSerial(),
+                PayAuthorization.signedMessage(method.name(), pathAndQuery, timestamp, nonce, body));
+        return new PayAuthorization(properties.mchId(), nonce, timestamp, properties.merchantSerial(), signature).header();
     }
 
     private Mono<JsonNode> read(ClientResponse response) {
@@ -132,7 +154,7 @@ public class WechatPayClient {
                     throw new WechatPayException(status, WechatPayException.UNTRUSTED_RESPONSE, problem);
                 });
             }
-            JsonNode node = text.isBlank() ? JSON.createObjectNode() : readJson(status, text);
+            JsonNode node = text.isBlank() ? PayApi.JSON.createObjectNode() : readJson(status, text);
             if (!response.statusCode().is2xxSuccessful()) {
                 throw new WechatPayException(status, node.path("code").asString("UNKNOWN"), node.path("message").asString(text));
             }
@@ -142,7 +164,7 @@ public class WechatPayClient {
 
     private static JsonNode readJson(int status, String text) {
         try {
-            return JSON.readTree(text);
+            return PayApi.JSON.readTree(text);
         } catch (tools.jackson.core.JacksonException e) {
             throw new WechatPayException(status, "UNREADABLE_RESPONSE", "answer is not JSON");
         }

@@ -2,6 +2,8 @@ package dev.wxai.order.schedule;
 
 import dev.wxai.order.config.OrderProperties;
 import dev.wxai.order.outbox.OutboxRelay;
+import dev.wxai.order.payment.RefundSweeper;
+import dev.wxai.order.reconcile.DailyReconciliation;
 import dev.wxai.order.stats.OrderGauges;
 import java.time.Duration;
 import dev.wxai.order.sweep.ExpiredOrderSweeper;
@@ -21,6 +23,18 @@ class HousekeepingSchedule {
     @Bean
     PeriodicRunner orderGaugesLoop(OrderGauges gauges) {
         return new PeriodicRunner("Order gauges", Duration.ofSeconds(15), gauges::refresh);
+    }
+
+    /** Refunds whose notification is late or lost, on the same rhythm as the expired-order sweep. */
+    @Bean
+    PeriodicRunner refundSweepLoop(RefundSweeper sweeper, OrderProperties properties) {
+        return new PeriodicRunner("Refund sweep", properties.sweepInterval(), sweeper::sweepOnce);
+    }
+
+    /** Every 5 minutes: is yesterday's bill due and not yet reconciled? */
+    @Bean
+    PeriodicRunner dailyReconciliationLoop(DailyReconciliation reconciliation) {
+        return new PeriodicRunner("Daily reconciliation", Duration.ofMinutes(5), reconciliation::runIfDue);
     }
 
     @Bean

@@ -1,7 +1,7 @@
 package dev.wxai.order.stats;
 
 import dev.wxai.common.redis.Keys;
-import dev.wxai.order.entitlement.MembershipLedger;
+import dev.wxai.order.entitlement.EntitlementLedger;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -23,11 +23,11 @@ public class Figures {
 
     private final DatabaseClient db;
     private final ReactiveStringRedisTemplate redis;
-    private final MembershipLedger memberships;
+    private final EntitlementLedger memberships;
     private final Clock clock;
     private final Mono<AccountFigures> shared;
 
-    Figures(DatabaseClient db, ReactiveStringRedisTemplate redis, MembershipLedger memberships, Clock clock) {
+    Figures(DatabaseClient db, ReactiveStringRedisTemplate redis, EntitlementLedger memberships, Clock clock) {
         this.db = db;
         this.redis = redis;
         this.memberships = memberships;
@@ -44,8 +44,8 @@ public class Figures {
                 .map(row -> Map.entry(row.get("status", String.class), row.get("n", Long.class)))
                 .all()
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue);
-        // Revenue counts money kept: paid orders, not refunded ones.
-        Mono<MoneyKept> money = db.sql("SELECT COALESCE(SUM(amount_fen), 0) AS revenue, COUNT(DISTINCT openid) AS payers "
+        // Revenue counts money kept: paid orders less what partial refunds gave back; refunded orders not at all.
+        Mono<MoneyKept> money = db.sql("SELECT COALESCE(SUM(amount_fen - refunded_fen), 0) AS revenue, COUNT(DISTINCT openid) AS payers "
                         + "FROM orders WHERE status IN ('PAID', 'REFUNDING')")
                 .map(row -> new MoneyKept(number(row.get("revenue", Number.class)), number(row.get("payers", Number.class))))
                 .one();

@@ -1,7 +1,11 @@
 package dev.wxai.order.stats;
 
 import dev.wxai.order.order.OrderStatus;
+import dev.wxai.order.config.OrderProperties;
 import io.micrometer.core.instrument.Gauge;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
@@ -11,7 +15,8 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Orders by status ({@code wxai_orders{status}}) and unpublished outbox rows ({@code wxai_outbox_pending}) as
+ * Orders by status ({@code wxai_orders{status}}), unpublished outbox rows ({@code wxai_outbox_pending}), refunds
+ * stuck in PROCESSING ({@code wxai_refunds_stuck}) and payments owed back ({@code wxai_payments_needing_refund}) as
  * gauges, read from MySQL by a periodic pass (HousekeepingSchedule), never on a scrape: a scrape must not wait on
  * the database. Every replica reports the same totals; dashboards take the max, not the sum.
  */
@@ -21,9 +26,19 @@ public class OrderGauges {
     private final DatabaseClient db;
     private final Map<OrderStatus, AtomicLong> byStatus = new EnumMap<>(OrderStatus.class);
     private final AtomicLong outboxPending = new AtomicLong();
+    private final AtomicLong refundsStuck = new AtomicLong();
+    private final AtomicLong paymentsOwed = new AtomicLong();
+    private final OrderProperties properties;
+    private final Clock clock;
 
-    OrderGauges(DatabaseClient db, MeterRegistry meters) {
+    OrderGauges(DatabaseClient db, MeterRegistry meters, OrderProperties properties, Clock clock) {
         this.db = db;
+        this.properties = properties;
+        this.clock = clock;
+        Gauge.builder("wxai.refunds.stuck", refundsStuck, AtomicLong::get)
+                .description("Refunds still PROCESSING longer than wxai.order.refund-alert-after").register(meters);
+        Gauge.builder("wxai.payments.needing.refund", paymentsOwed, AtomicLong::get)
+                .description("Payments for orders that had closed, owed back until an operator refunds them").register(meters);
         for (OrderStatus status : OrderStatus.values()) {
             AtomicLong count = new AtomicLong();
             byStatus.put(status, count);
@@ -45,6 +60,15 @@ public class OrderGauges {
                 .map(row -> row.get("n", Long.class)).one()
                 .doOnNext(outboxPending::set)
                 .then();
-        return statuses.then(outbox);
+        Mono<Void> stuck = db.sql("SELECT COUNT(*) AS n FROM refunds WHERE status = 'PROCESSING' AND requested_at < :before")
+                .bind("before", LocalDateTime.ofInstant(clock.instant().minus(properties.refundAlertAfter()), ZoneOffset.UTC))
+                .map(row -> row.get("n", Long.class)).one()
+                .doOnNext(refundsStuck::set)
+                .then();
+        Mono<Void> owed = db.sql("SELECT COUNT(*) AS n FROM payments WHERE needs_refund")
+                .map(row -> row.get("n", Long.class)).one()
+                .doOnNext(paymentsOwed::set)
+                .then();
+        return statuses.then(outbox).then(stuck).then(owed);
     }
 }

@@ -3,10 +3,11 @@ package dev.wxai.order.sweep;
 import dev.wxai.order.config.OrderProperties;
 import dev.wxai.order.order.Order;
 import dev.wxai.order.order.OrderRepository;
-import dev.wxai.order.order.OrderStatus;
-import dev.wxai.order.pay.PaymentMetrics;
-import dev.wxai.order.pay.PaymentRecorder;
+import dev.wxai.order.order.OrderTransitions;
+import dev.wxai.order.pay.PayApi;
 import dev.wxai.order.pay.WechatPayClient;
+import dev.wxai.order.payment.PaymentMetrics;
+import dev.wxai.order.payment.PaymentRecorder;
 import dev.wxai.order.pay.WechatPayException;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -26,15 +27,17 @@ public class ExpiredOrderSweeper {
     private static final Logger log = LoggerFactory.getLogger(ExpiredOrderSweeper.class);
 
     private final OrderRepository orders;
+    private final OrderTransitions transitions;
     private final WechatPayClient wechatPay;
     private final PaymentRecorder payments;
     private final OrderProperties properties;
     private final PaymentMetrics metrics;
     private final Clock clock;
 
-    ExpiredOrderSweeper(OrderRepository orders, WechatPayClient wechatPay, PaymentRecorder payments,
+    ExpiredOrderSweeper(OrderRepository orders, OrderTransitions transitions, WechatPayClient wechatPay, PaymentRecorder payments,
                         OrderProperties properties, PaymentMetrics metrics, Clock clock) {
         this.orders = orders;
+        this.transitions = transitions;
         this.wechatPay = wechatPay;
         this.payments = payments;
         this.properties = properties;
@@ -51,10 +54,10 @@ public class ExpiredOrderSweeper {
 
     private Mono<Result> settle(Order order) {
         return wechatPay.query(order.outTradeNo())
-                .flatMap(transaction -> switch (transaction.path("trade_state").asString()) {
-                    case "SUCCESS" -> payments.paid(transaction, transaction.toString())
+                .flatMap(transaction -> switch (String.valueOf(transaction.tradeState())) {
+                    case "SUCCESS" -> payments.paid(transaction, PayApi.write(transaction))
                             .map(outcome -> {
-                                if (outcome != PaymentRecorder.Outcome.CHANGED) {
+                                if (outcome != OrderTransitions.Outcome.CHANGED) {
                                     return new Result(0, 0);
                                 }
                                 metrics.rescued();
@@ -77,7 +80,7 @@ public class ExpiredOrderSweeper {
     }
 
     private Mono<Result> closeLocally(Order order) {
-        return orders.transition(order.outTradeNo(), OrderStatus.CREATED, OrderStatus.CLOSED)
+        return transitions.closed(order.outTradeNo())
                 .map(closed -> {
                     if (closed) {
                         log.info("Closed unpaid order {}", order.outTradeNo());

@@ -59,7 +59,8 @@ class NotificationVerifierTest {
         PayProperties pay = new PayProperties("1900000109", "wxunit", API_V3_KEY, "SERIAL", keys.merchantPrivatePem.toString(),
                 "PUB_KEY_ID_UNIT", keys.platformPublicPem.toString(), "http://unused", "http://unused", certificates);
         OrderProperties orders = new OrderProperties(Duration.ofMinutes(30), Duration.ofMinutes(5), Duration.ofMinutes(1), 10,
-                Duration.ofSeconds(1), 10);
+                Duration.ofSeconds(1), 10, OrderProperties.PartialRefund.PRO_RATA, Duration.ofMinutes(10), Duration.ofHours(1),
+                java.time.LocalTime.of(10, 30));
         return new NotificationVerifier(pay, new WechatPaySignatures(pay, orders, Clock.systemUTC()));
     }
 

@@ -30,8 +30,119 @@ class PayLedger {
         return Optional.ofNullable(outTradeNo == null ? null : transactions.get(outTradeNo));
     }
 
+    /** Every transaction, for the trade bills. */
+    java.util.Collection<Transaction> all() {
+        return transactions.values();
+    }
+
+    /** Refunds by out_refund_no: the same out_refund_no again is the same refund, as at WeChat Pay. */
+    private final Map<String, Refund> refunds = new ConcurrentHashMap<>();
+
+    /**
+     * A refund of {@code amount} fen of this transaction, PROCESSING; the existing one when {@code outRefundNo} was
+     * used before. Empty when the refunds (not closed) would exceed what was paid.
+     */
+    synchronized Optional<Refund> refund(Transaction transaction, String outRefundNo, long amount) {
+        Refund existing = refunds.get(outRefundNo);
+        if (existing != null) {
+            return Optional.of(existing);
+        }
+        long taken = refunds.values().stream().filter(refund -> refund.transaction == transaction)
+                .mapToLong(refund -> refund.amount).sum();
+        if (taken + amount > transaction.total) {
+            return Optional.empty();
+        }
+        Refund refund = new Refund(transaction, outRefundNo, "50" + System.nanoTime(), amount, now());
+        refunds.put(outRefundNo, refund);
+        return Optional.of(refund);
+    }
+
+    Optional<Refund> findRefund(String outRefundNo) {
+        return Optional.ofNullable(outRefundNo == null ? null : refunds.get(outRefundNo));
+    }
+
+    java.util.Collection<Refund> allRefunds() {
+        return refunds.values();
+    }
+
     Optional<Transaction> findByPrepayId(String prepayId) {
         return Optional.ofNullable(prepayId == null ? null : byPrepayId.get(prepayId));
+    }
+
+    /** A refund as the refund API, its query and its notification show it. */
+    static final class Refund {
+        final Transaction transaction;
+        final String outRefundNo;
+        final String refundId;
+        final long amount;
+        final String createTime;
+        volatile String status = "PROCESSING";
+        volatile String successTime;
+
+        Refund(Transaction transaction, String outRefundNo, String refundId, long amount, String createTime) {
+            this.transaction = transaction;
+            this.outRefundNo = outRefundNo;
+            this.refundId = refundId;
+            this.amount = amount;
+            this.createTime = createTime;
+        }
+
+        synchronized void succeed() {
+            if (successTime == null) {
+                successTime = now();
+            }
+            status = "SUCCESS";
+            transaction.state = "REFUND";
+        }
+
+        /** The refund API's answer and the query's: {@code status}. */
+        Map<String, Object> json() {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("refund_id", refundId);
+            json.put("out_refund_no", outRefundNo);
+            json.put("transaction_id", transaction.transactionId);
+            json.put("out_trade_no", transaction.outTradeNo);
+            json.put("channel", "ORIGINAL");
+            json.put("user_received_account", "支付用户零钱");
+            if (successTime != null) {
+                json.put("success_time", successTime);
+            }
+            json.put("create_time", createTime);
+            json.put("status", status);
+            json.put("funds_account", "AVAILABLE");
+            json.put("amount", amounts(true));
+            return json;
+        }
+
+        /** The REFUND.* notification's resource: {@code refund_status}, and the merchant. */
+        Map<String, Object> notification() {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("mchid", transaction.mchid);
+            json.put("out_trade_no", transaction.outTradeNo);
+            json.put("transaction_id", transaction.transactionId);
+            json.put("out_refund_no", outRefundNo);
+            json.put("refund_id", refundId);
+            json.put("refund_status", status);
+            json.put("success_time", successTime);
+            json.put("user_received_account", "支付用户零钱");
+            json.put("amount", amounts(false));
+            return json;
+        }
+
+        private Map<String, Object> amounts(boolean full) {
+            Map<String, Object> amount = new LinkedHashMap<>();
+            amount.put("total", transaction.total);
+            amount.put("refund", this.amount);
+            amount.put("payer_total", transaction.total);
+            amount.put("payer_refund", this.amount);
+            if (full) {
+                amount.put("settlement_refund", this.amount);
+                amount.put("settlement_total", transaction.total);
+                amount.put("discount_refund", 0);
+                amount.put("currency", "CNY");
+            }
+            return amount;
+        }
     }
 
     /** WeChat Pay's timestamps: RFC 3339, Beijing time, whole seconds. */

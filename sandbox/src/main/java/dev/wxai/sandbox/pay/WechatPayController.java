@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
@@ -41,9 +42,11 @@ class WechatPayController {
     private final PayNotifier notifier;
     private final PlatformSigner signer;
     private final Faults faults;
+    private final TradeBills bills;
 
     WechatPayController(SandboxProperties properties, MerchantKey merchantKey, PayLedger ledger, PayNotifier notifier,
-                        PlatformSigner signer, Faults faults) {
+                        PlatformSigner signer, Faults faults, TradeBills bills) {
+        this.bills = bills;
         this.pay = properties.pay();
         this.merchantKey = merchantKey;
         this.ledger = ledger;
@@ -98,36 +101,86 @@ class WechatPayController {
 
     @PostMapping("/v3/refund/domestic/refunds")
     Mono<ResponseEntity<String>> refund(ServerHttpRequest request,
-                                                     @RequestHeader(name = "Authorization", required = false) String authorization,
-                                                     @RequestBody String body) {
+                                        @RequestHeader(name = "Authorization", required = false) String authorization,
+                                        @RequestBody String body) {
         Optional<ResponseEntity<String>> refused = verified(request, authorization, body);
         if (refused.isPresent()) {
             return Mono.just(refused.get());
         }
         JsonNode json = parse(body);
         Optional<PayLedger.Transaction> paid = ledger.find(json.path("out_trade_no").asString(""))
-                .filter(transaction -> "SUCCESS".equals(transaction.state));
+                .filter(transaction -> transaction.transactionId != null);
         if (paid.isEmpty()) {
             return Mono.just(failure(404, "RESOURCE_NOT_EXISTS", "订单不存在或未支付"));
         }
         PayLedger.Transaction transaction = paid.get();
-        transaction.state = "REFUND";
-        String refundId = "50" + System.nanoTime();
-        Map<String, Object> refund = new LinkedHashMap<>();
-        refund.put("mchid", pay.mchId());
-        refund.put("out_trade_no", transaction.outTradeNo);
-        refund.put("transaction_id", transaction.transactionId);
-        refund.put("out_refund_no", json.path("out_refund_no").asString());
-        refund.put("refund_id", refundId);
-        refund.put("refund_status", "SUCCESS");
-        refund.put("success_time", PayLedger.now());
-        refund.put("amount", Map.of("total", transaction.total, "refund", json.path("amount").path("refund").asLong(),
-                "payer_total", transaction.total, "payer_refund", json.path("amount").path("refund").asLong()));
-        // The refund completes asynchronously, as in production: the answer says PROCESSING, a notification follows.
-        notifier.send(json.path("notify_url").asString(transaction.notifyUrl), "REFUND.SUCCESS", "refund", refund,
-                new PayNotifier.Options(1, false, false, null)).subscribe();
-        return Mono.just(answer(200, Map.of("refund_id", refundId, "out_refund_no", json.path("out_refund_no").asString(),
-                "out_trade_no", transaction.outTradeNo, "status", "PROCESSING")));
+        long amount = json.path("amount").path("refund").asLong(0);
+        String outRefundNo = json.path("out_refund_no").asString("");
+        if (amount <= 0 || json.path("amount").path("total").asLong(-1) != transaction.total || outRefundNo.isBlank()) {
+            return Mono.just(failure(400, "PARAM_ERROR", "退款金额或订单金额错误"));
+        }
+        return ledger.refund(transaction, outRefundNo, amount)
+                .map(refund -> {
+                    Map<String, Object> processing = refund.json(); // as it stands before it completes
+                    complete(refund, json.path("notify_url").asString(transaction.notifyUrl));
+                    return answer(200, processing);
+                })
+                .map(Mono::just)
+                .orElseGet(() -> Mono.just(failure(400, "NOT_ENOUGH", "订单可退金额不足")));
+    }
+
+    /**
+     * The refund completes asynchronously, as in production: the answer says PROCESSING, then it succeeds and a
+     * REFUND.SUCCESS notification follows, unless a {@code refund-notify} fault loses it.
+     */
+    void complete(PayLedger.Refund refund, String notifyUrl) {
+        if (!"PROCESSING".equals(refund.status)) {
+            return; // the same out_refund_no again: nothing new happens
+        }
+        refund.succeed();
+        if (faults.next("refund-notify").isPresent()) {
+            return;
+        }
+        notifier.send(notifyUrl, "REFUND.SUCCESS", "refund", refund.notification(), new PayNotifier.Options(1, false, false, null))
+                .subscribe();
+    }
+
+    @GetMapping("/v3/refund/domestic/refunds/{outRefundNo}")
+    ResponseEntity<String> queryRefund(ServerHttpRequest request, @RequestHeader(name = "Authorization", required = false) String authorization,
+                                       @PathVariable String outRefundNo) {
+        return verified(request, authorization, "").orElseGet(() -> ledger.findRefund(outRefundNo)
+                .map(refund -> answer(200, refund.json()))
+                .orElseGet(() -> failure(404, "RESOURCE_NOT_EXISTS", "退款单不存在")));
+    }
+
+    /** The day's trade bill: where to download it (valid 5 minutes) and the SHA-1 of its bytes. */
+    @GetMapping("/v3/bill/tradebill")
+    ResponseEntity<String> tradeBill(ServerHttpRequest request, @RequestHeader(name = "Authorization", required = false) String authorization,
+                                     @RequestParam(name = "bill_date", required = false) String billDate) {
+        return verified(request, authorization, "").orElseGet(() -> {
+            java.time.LocalDate day;
+            try {
+                day = java.time.LocalDate.parse(billDate == null ? "" : billDate);
+            } catch (java.time.format.DateTimeParseException e) {
+                return failure(400, "PARAM_ERROR", "bill_date 格式错误");
+            }
+            return bills.issue(day, request.getURI())
+                    .map(link -> answer(200, link))
+                    .orElseGet(() -> failure(400, "NO_STATEMENT_EXIST", "账单文件不存在"));
+        });
+    }
+
+    /** The bill file itself: the request is signed like every other, the answer is not (WeChat Pay does not sign it). */
+    @GetMapping("/v3/billdownload/file")
+    ResponseEntity<?> downloadBill(ServerHttpRequest request, @RequestHeader(name = "Authorization", required = false) String authorization,
+                                   @RequestParam(name = "token", required = false) String token) {
+        Optional<ResponseEntity<String>> refused = verified(request, authorization, "");
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        return bills.download(token)
+                .<ResponseEntity<?>>map(file -> ResponseEntity.ok().contentType(MediaType.parseMediaType("text/plain;charset=utf-8")).body(file))
+                .orElseGet(() -> failure(400, "PARAM_ERROR", "token 无效或已过期"));
     }
 
     /** Empty when the request is signed by the merchant; otherwise the 401 WeChat Pay sends. */

@@ -1,9 +1,14 @@
-package dev.wxai.order.pay;
+package dev.wxai.order.payment;
 
 import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
 import static org.springframework.web.reactive.function.server.RouterFunctions.route;
 
 import dev.wxai.common.tracing.TraceScope;
+import dev.wxai.order.order.OrderTransitions.Outcome;
+import dev.wxai.order.pay.NotificationVerifier;
+import dev.wxai.order.pay.PayApi;
+import dev.wxai.order.pay.RejectedNotification;
+import dev.wxai.order.web.ApiException;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,11 +52,13 @@ class PaymentNotificationHandler {
                 .defaultIfEmpty("")
                 .map(body -> verifier.open(request.headers().asHttpHeaders(), body))
                 .flatMap(notification -> switch (notification.eventType()) {
-                    case "TRANSACTION.SUCCESS" -> recorder.paid(notification.resource(), notification.resourceJson());
-                    case "REFUND.SUCCESS", "REFUND.ABNORMAL", "REFUND.CLOSED" -> recorder.refunded(notification.resource());
+                    case "TRANSACTION.SUCCESS" -> recorder.paid(PayApi.read(notification.resource(), PayApi.Transaction.class),
+                            notification.resourceJson());
+                    case "REFUND.SUCCESS", "REFUND.ABNORMAL", "REFUND.CLOSED" ->
+                            recorder.refund(PayApi.read(notification.resource(), PayApi.Refund.class));
                     default -> {
                         log.info("Notification {} of type {} needs nothing", notification.id(), notification.eventType());
-                        yield Mono.just(PaymentRecorder.Outcome.IGNORED);
+                        yield Mono.just(Outcome.IGNORED);
                     }
                 })
                 .flatMap(outcome -> {
@@ -62,6 +69,12 @@ class PaymentNotificationHandler {
                     metrics.notification(false);
                     return TraceScope.logged(() -> log.warn("Refused a payment notification: {}", rejected.getMessage()))
                             .then(fail(rejected.status(), rejected.getMessage()));
+                })
+                .onErrorResume(ApiException.class, refused -> {
+                    // Our books refuse it (unknown order, an amount that does not fit): WeChat Pay is told why.
+                    metrics.notification(false);
+                    return TraceScope.logged(() -> log.warn("Refused a payment notification: {}", refused.getMessage()))
+                            .then(fail(refused.status(), refused.getMessage()));
                 })
                 .onErrorResume(error -> TraceScope.logged(
                                 () -> log.error("Could not record a payment notification; WeChat Pay will retry", error))

@@ -1,13 +1,14 @@
-package dev.wxai.order.pay;
+package dev.wxai.order.payment;
 
+import dev.wxai.order.order.OrderTransitions.Outcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
 
 /**
  * Money as the dashboards see it: payments by outcome ({@code paid} changed an order, {@code duplicate} was a copy,
- * {@code closed_order} was kept for a refund, {@code rescued} was found by the sweep), revenue in fen, and
- * notifications accepted or rejected. Counters per instance; sum them across replicas.
+ * {@code closed_order} was kept for a refund, {@code rescued} was found by the sweep), refunds settled by status,
+ * revenue in fen, and notifications accepted or rejected. Counters per instance; sum them across replicas.
  */
 @Component
 public class PaymentMetrics {
@@ -21,7 +22,7 @@ public class PaymentMetrics {
                 .register(registry);
     }
 
-    void recorded(PaymentRecorder.Outcome outcome, long amountFen) {
+    void recorded(Outcome outcome, long amountFen) {
         switch (outcome) {
             case CHANGED -> {
                 payment("paid");
@@ -30,6 +31,12 @@ public class PaymentMetrics {
             case DUPLICATE -> payment("duplicate");
             case FLAGGED_FOR_REFUND -> payment("closed_order");
             case IGNORED -> { }
+        }
+    }
+
+    void refund(Outcome outcome, String state) {
+        if (outcome == Outcome.CHANGED) {
+            registry.counter("wxai.refunds.settled", "status", state).increment();
         }
     }
 

@@ -1,0 +1,69 @@
+package dev.wxai.worker.entitlement;
+
+import dev.wxai.common.log.Masking;
+import dev.wxai.common.redis.Keys;
+import dev.wxai.worker.config.EntitlementProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
+
+/**
+ * Is this user a member now? From the Redis cache, or, on a miss, from the order-service's record (then cached). The
+ * answer never becomes "no" merely because Redis forgot: a miss asks MySQL's owner. When the order-service cannot be
+ * asked either, the user gets the benefit of the doubt (counted in {@code wxai_entitlement_lookups{outcome="failed"}})
+ * rather than a paying member being told to pay.
+ */
+@Component
+public class Memberships {
+
+    private static final Logger log = LoggerFactory.getLogger(Memberships.class);
+
+    private final ReactiveStringRedisTemplate redis;
+    private final WebClient orderService;
+    private final EntitlementProperties properties;
+    private final MeterRegistry meters;
+    private final Clock clock;
+
+    Memberships(ReactiveStringRedisTemplate redis, WebClient.Builder builder, EntitlementProperties properties, MeterRegistry meters,
+                Clock clock) {
+        this.redis = redis;
+        this.orderService = builder.clone().baseUrl(properties.url())
+                .defaultHeader("Authorization", "Bearer " + properties.token()).build();
+        this.properties = properties;
+        this.meters = meters;
+        this.clock = clock;
+    }
+
+    public Mono<Boolean> isMember(String openid) {
+        return redis.opsForValue().get(Keys.entitlement(openid))
+                .mapNotNull(EntitlementCache::membershipUntil)
+                .map(until -> until > clock.millis())
+                .switchIfEmpty(Mono.defer(() -> lookUp(openid)));
+    }
+
+    private Mono<Boolean> lookUp(String openid) {
+        return orderService.get().uri("/internal/entitlements/{openid}", openid)
+                .retrieve()
+                .bodyToMono(Entitlement.class)
+                .timeout(properties.timeout())
+                .flatMap(found -> redis.execute(EntitlementCache.KEEP_NEWEST, EntitlementCache.keys(openid),
+                                EntitlementCache.args(found.revision(), found.membershipUntil(), properties, clock))
+                        .then(Mono.just(found.membershipUntil() != null && found.membershipUntil() > clock.millis())))
+                .doOnNext(member -> meters.counter("wxai.entitlement.lookups", "outcome", "filled").increment())
+                .onErrorResume(error -> {
+                    meters.counter("wxai.entitlement.lookups", "outcome", "failed").increment();
+                    log.warn("Entitlement of {} unknown ({}); treated as a member for this message", Masking.openid(openid),
+                            error.toString());
+                    return Mono.just(true);
+                });
+    }
+
+    /** The order-service's internal answer. */
+    record Entitlement(String openid, Long membershipUntil, long revision, java.util.List<String> courses) {
+    }
+}
