@@ -77,7 +77,7 @@ class ComposeTest {
         int inbound = Integer.parseInt(ServiceModule.of("wechat-ingress-service").required("wxai.kafka.inbound-partitions"));
         int orderEvents = Integer.parseInt(ServiceModule.of("order-service").required("wxai.kafka.order-events-partitions"));
         assertThat(created).isEqualTo(Map.of(Topics.INBOUND, inbound, Topics.INBOUND_DLT, inbound,
-                Topics.ORDER_EVENTS, orderEvents));
+                Topics.ORDER_EVENTS, orderEvents, Topics.ORDER_EVENTS_DLT, orderEvents));
     }
 
     @Test

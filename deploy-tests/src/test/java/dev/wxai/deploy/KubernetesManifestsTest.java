@@ -397,7 +397,7 @@ class KubernetesManifestsTest {
         int inbound = Integer.parseInt(configValue(env, "WXAI_KAFKA_INBOUNDPARTITIONS"));
         int orderEvents = Integer.parseInt(configValue(env, "WXAI_KAFKA_ORDEREVENTSPARTITIONS"));
         assertThat(partitions).isEqualTo(Map.of(Topics.INBOUND, inbound, Topics.INBOUND_DLT, inbound,
-                Topics.ORDER_EVENTS, orderEvents));
+                Topics.ORDER_EVENTS, orderEvents, Topics.ORDER_EVENTS_DLT, orderEvents));
         int replicationFactor = Integer.parseInt(configValue(env, "WXAI_KAFKA_REPLICATIONFACTOR"));
         List<String> problems = new ArrayList<>();
         for (Map<String, Object> topic : ofKind(env, "KafkaTopic")) {

@@ -4,6 +4,7 @@ import dev.wxai.common.event.EventJson;
 import dev.wxai.common.event.OrderEvent;
 import dev.wxai.common.event.Topics;
 import dev.wxai.common.log.Masking;
+import dev.wxai.common.redis.Keys;
 import dev.wxai.worker.config.EntitlementProperties;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -39,6 +40,13 @@ class EntitlementListener {
     @KafkaListener(id = "entitlements", topics = Topics.ORDER_EVENTS, groupId = "ai-worker-entitlements")
     void onOrderEvent(String value) {
         OrderEvent event = EventJson.read(value, OrderEvent.class); // unreadable: dead-lettered at once
+        if (event.revision() <= 0) {
+            // Written before events carried the entitlement: drop the cached entry, the next question refills it from
+            // MySQL's record instead of trusting a state this event cannot tell.
+            redis.delete(Keys.entitlement(event.openid()));
+            log.info("{} of {} carries no revision; cache of {} dropped", event.type(), event.orderId(), Masking.openid(event.openid()));
+            return;
+        }
         Long written = redis.execute(EntitlementCache.KEEP_NEWEST, EntitlementCache.keys(event.openid()),
                 EntitlementCache.args(event.revision(), event.membershipUntil(), properties, clock).toArray(String[]::new));
         log.info("{} {} of {} for {} (revision {})", Long.valueOf(1).equals(written) ? "Cached" : "Already newer than",

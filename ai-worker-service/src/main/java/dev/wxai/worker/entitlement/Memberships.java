@@ -3,6 +3,7 @@ package dev.wxai.worker.entitlement;
 import dev.wxai.common.log.Masking;
 import dev.wxai.common.redis.Keys;
 import dev.wxai.worker.config.EntitlementProperties;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -26,7 +27,8 @@ public class Memberships {
     private final ReactiveStringRedisTemplate redis;
     private final WebClient orderService;
     private final EntitlementProperties properties;
-    private final MeterRegistry meters;
+    private final Counter filled;
+    private final Counter failed;
     private final Clock clock;
 
     Memberships(ReactiveStringRedisTemplate redis, WebClient.Builder builder, EntitlementProperties properties, MeterRegistry meters,
@@ -35,7 +37,11 @@ public class Memberships {
         this.orderService = builder.clone().baseUrl(properties.url())
                 .defaultHeader("Authorization", "Bearer " + properties.token()).build();
         this.properties = properties;
-        this.meters = meters;
+        // Registered now, not at the first lookup: an alert reads the failures, so the series exists from the start.
+        this.filled = Counter.builder("wxai.entitlement.lookups").tag("outcome", "filled")
+                .description("Cache misses filled from the order-service's record").register(meters);
+        this.failed = Counter.builder("wxai.entitlement.lookups").tag("outcome", "failed")
+                .description("Cache misses the order-service could not answer (the user counted as a member)").register(meters);
         this.clock = clock;
     }
 
@@ -54,9 +60,9 @@ public class Memberships {
                 .flatMap(found -> redis.execute(EntitlementCache.KEEP_NEWEST, EntitlementCache.keys(openid),
                                 EntitlementCache.args(found.revision(), found.membershipUntil(), properties, clock))
                         .then(Mono.just(found.membershipUntil() != null && found.membershipUntil() > clock.millis())))
-                .doOnNext(member -> meters.counter("wxai.entitlement.lookups", "outcome", "filled").increment())
+                .doOnNext(member -> filled.increment())
                 .onErrorResume(error -> {
-                    meters.counter("wxai.entitlement.lookups", "outcome", "failed").increment();
+                    failed.increment();
                     log.warn("Entitlement of {} unknown ({}); treated as a member for this message", Masking.openid(openid),
                             error.toString());
                     return Mono.just(true);

@@ -51,9 +51,4 @@ class InternalServer implements SmartLifecycle {
         DisposableServer current = server;
         return current != null && !current.isDisposed();
     }
-
-    /** The bound port (a free one when configured 0, as in tests). */
-    int port() {
-        return server.port();
-    }
 }
