@@ -164,11 +164,12 @@ public class OrderTransitions {
                                     .zipWith(refunds.countForOrder(order.id()))
                                     .flatMap(found -> {
                                         String outRefundNo = "RF" + outTradeNo + "-" + (found.getT2() + 1);
+                                        boolean rest = amount == left;
                                         RefundTicket ticket = new RefundTicket(outTradeNo, found.getT1().transactionId(), outRefundNo,
-                                                amount, order.amountFen(), amount == left);
+                                                amount, order.amountFen(), rest ? OrderStatus.REFUNDING : OrderStatus.PAID);
                                         return refunds.insert(order.id(), ticket.transactionId(), outRefundNo, amount, RefundStatus.PROCESSING,
                                                         reason, clock.instant(), null, null)
-                                                .then(ticket.whole() ? orders.transition(outTradeNo, OrderStatus.PAID, OrderStatus.REFUNDING)
+                                                .then(rest ? orders.transition(outTradeNo, OrderStatus.PAID, OrderStatus.REFUNDING)
                                                         : Mono.just(true))
                                                 .thenReturn(ticket);
                                     });
@@ -187,14 +188,14 @@ public class OrderTransitions {
                                         "payment " + transactionId + " is not owed back (refund its order instead)"));
                             }
                             return orders.lockByOutTradeNo(payment.outTradeNo())
-                                    .then(refunds.openOrDoneForTransaction(transactionId))
-                                    .flatMap(open -> {
-                                        if (open > 0) {
+                                    .zipWith(refunds.openOrDoneForTransaction(transactionId))
+                                    .flatMap(locked -> {
+                                        if (locked.getT2() > 0) {
                                             return Mono.error(new ApiException(HttpStatus.CONFLICT, "refund_in_progress",
                                                     "payment " + transactionId + " already has a refund"));
                                         }
                                         RefundTicket ticket = new RefundTicket(payment.outTradeNo(), transactionId, "RN" + transactionId,
-                                                payment.amountFen(), payment.amountFen(), true);
+                                                payment.amountFen(), payment.amountFen(), locked.getT1().status());
                                         return refunds.insert(payment.orderId(), transactionId, ticket.outRefundNo(), payment.amountFen(),
                                                 RefundStatus.PROCESSING, reason, clock.instant(), null, null).thenReturn(ticket);
                                     });
@@ -329,9 +330,14 @@ public class OrderTransitions {
                                long refundFen, long totalFen, Instant successTime) {
     }
 
-    /** A refund recorded PROCESSING, to be asked of WeChat Pay; {@code whole}: all that was left of the order. */
+    /**
+     * A refund recorded PROCESSING, to be asked of WeChat Pay.
+     *
+     * @param orderStatus the order's status now: REFUNDING when all that was left is being refunded, PAID for a part,
+     *                    the closed order's own status for a flagged payment
+     */
     public record RefundTicket(String outTradeNo, String transactionId, String outRefundNo, long amountFen, long totalFen,
-                               boolean whole) {
+                               OrderStatus orderStatus) {
     }
 
     public enum Outcome {

@@ -60,7 +60,8 @@ public final class OrderViews {
     /**
      * 202 of an operator's refund: asked of WeChat Pay, whose notification (or the refund sweep) finishes it.
      *
-     * @param orderStatus REFUNDING when all that was left is being refunded, PAID for a partial refund
+     * @param orderStatus REFUNDING when all that was left is being refunded, PAID for a partial refund, CLOSED for a
+     *                    payment that came after its order had closed
      */
     public record RefundAccepted(String outTradeNo, String transactionId, String outRefundNo, long amountFen,
                                  OrderStatus orderStatus) {

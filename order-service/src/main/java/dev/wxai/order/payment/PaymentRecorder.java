@@ -41,8 +41,8 @@ public class PaymentRecorder {
         if (!"SUCCESS".equals(transaction.tradeState())) {
             return Mono.just(Outcome.IGNORED);
         }
-        if (transaction.transactionId() == null || transaction.transactionId().isBlank()) {
-            return Mono.error(new RejectedNotification(HttpStatus.BAD_REQUEST, "transaction_id is missing"));
+        if (blank(transaction.transactionId()) || blank(transaction.outTradeNo())) {
+            return Mono.error(new RejectedNotification(HttpStatus.BAD_REQUEST, "transaction_id or out_trade_no is missing"));
         }
         return transitions.paid(new OrderTransitions.PaidTransaction(transaction.outTradeNo(), transaction.transactionId(),
                         transaction.totalFen(), time(transaction.successTime()), raw))
@@ -54,13 +54,17 @@ public class PaymentRecorder {
         if (refund.mchid() != null && !pay.mchId().equals(refund.mchid())) {
             return Mono.error(new RejectedNotification(HttpStatus.BAD_REQUEST, "mchid is not ours"));
         }
-        if (refund.outRefundNo() == null || refund.outRefundNo().isBlank() || refund.state() == null) {
-            return Mono.error(new RejectedNotification(HttpStatus.BAD_REQUEST, "out_refund_no or its status is missing"));
+        if (blank(refund.outRefundNo()) || blank(refund.outTradeNo()) || blank(refund.state())) {
+            return Mono.error(new RejectedNotification(HttpStatus.BAD_REQUEST, "out_refund_no, out_trade_no or the status is missing"));
         }
         return transitions.refundSettled(new OrderTransitions.RefundResult(refund.outTradeNo(), refund.transactionId(),
                         refund.outRefundNo(), refund.refundId(), refund.state(), refund.refundFen(), refund.totalFen(),
                         refund.successTime() == null ? null : time(refund.successTime())))
                 .doOnNext(outcome -> metrics.refund(outcome, refund.state()));
+    }
+
+    private static boolean blank(String text) {
+        return text == null || text.isBlank();
     }
 
     private Instant time(String text) {

@@ -1,6 +1,5 @@
 package dev.wxai.order.payment;
 
-import dev.wxai.order.order.OrderStatus;
 import dev.wxai.order.order.OrderTransitions;
 import dev.wxai.order.order.OrderTransitions.RefundTicket;
 import dev.wxai.order.order.OrderViews.RefundAccepted;
@@ -42,9 +41,8 @@ public class RefundService {
     }
 
     private Mono<RefundAccepted> ask(RefundTicket ticket, String reason) {
-        OrderStatus orderStatus = ticket.whole() && !ticket.outRefundNo().startsWith("RN") ? OrderStatus.REFUNDING : OrderStatus.PAID;
         RefundAccepted accepted = new RefundAccepted(ticket.outTradeNo(), ticket.transactionId(), ticket.outRefundNo(),
-                ticket.amountFen(), orderStatus);
+                ticket.amountFen(), ticket.orderStatus());
         return wechatPay.refund(ticket.outTradeNo(), ticket.outRefundNo(), reason, ticket.amountFen(), ticket.totalFen())
                 .thenReturn(accepted)
                 .onErrorResume(WechatPayException.class, refused -> refused.status() >= 400 && refused.status() < 500
