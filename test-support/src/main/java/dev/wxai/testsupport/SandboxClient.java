@@ -33,6 +33,25 @@ public final class SandboxClient {
         return JSON.readTree(send(HttpRequest.newBuilder(URI.create(baseUrl + "/sandbox/received" + query)).GET()));
     }
 
+    /** The "typing" commands WeChat took for this user, in order. */
+    public List<JsonNode> typing(String openid) {
+        return StreamSupport.stream(received(openid).path("typing").spliterator(), false).toList();
+    }
+
+    /** The custom menu as the last successful {@code menu/create} sent it; null before any. */
+    public JsonNode menu() {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/sandbox/menu"))
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 404 ? null : JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Customer-service messages WeChat accepted (errcode 0) for this user. */
     public List<JsonNode> successfulReplies(String openid) {
         return StreamSupport.stream(received(openid).path("customMessages").spliterator(), false)

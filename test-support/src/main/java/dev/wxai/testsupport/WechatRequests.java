@@ -46,6 +46,19 @@ public final class WechatRequests {
                 + "<MediaId><![CDATA[media_id]]></MediaId><MsgId>" + msgId + "</MsgId></xml>";
     }
 
+    /**
+     * A voice message as WeChat delivers it with speech recognition on: {@code Recognition} is its transcript, empty
+     * when WeChat could not make it out.
+     * https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html
+     */
+    public static String voiceXml(String openid, String msgId, String recognition) {
+        return "<xml><ToUserName><![CDATA[gh_test]]></ToUserName><FromUserName><![CDATA[" + openid
+                + "]]></FromUserName><CreateTime>" + (System.currentTimeMillis() / 1000)
+                + "</CreateTime><MsgType><![CDATA[voice]]></MsgType><MediaId><![CDATA[media_id]]></MediaId>"
+                + "<Format><![CDATA[amr]]></Format><Recognition><![CDATA[" + recognition + "]]></Recognition>"
+                + "<MsgId>" + msgId + "</MsgId></xml>";
+    }
+
     /** The query string of a POST: {@code signature, timestamp, nonce, openid}. */
     public static String signedQuery(String token, String openid) {
         return signedQuery(token, openid, System.currentTimeMillis() / 1000);

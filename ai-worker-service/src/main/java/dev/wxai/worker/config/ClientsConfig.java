@@ -4,6 +4,8 @@ import dev.wxai.common.redis.AccessTokenFetcher;
 import dev.wxai.common.redis.AccessTokenStore;
 import dev.wxai.common.redis.PassiveAnswers;
 import dev.wxai.common.wechat.api.StableTokenClient;
+import dev.wxai.worker.deepseek.DeepSeekClient;
+import dev.wxai.worker.deepseek.FallbackModel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
 import java.time.Duration;
@@ -36,6 +38,26 @@ class ClientsConfig {
                 .defaultHeader("Authorization", "Bearer " + deepseek.apiKey())
                 .clientConnector(connector("deepseek", deepseek.maxInFlight(), deepseek.connectTimeout(), deepseek.timeout()))
                 .build();
+    }
+
+    @Bean
+    DeepSeekClient deepSeekClient(WebClient deepSeekWebClient, DeepSeekProperties deepseek) {
+        return new DeepSeekClient(deepSeekWebClient, deepseek.model(), deepseek);
+    }
+
+    /** The second provider, when configured: its own connection pool, key and model. */
+    @Bean
+    FallbackModel fallbackModel(WebClient.Builder builder, DeepSeekProperties deepseek) {
+        DeepSeekProperties.Fallback fallback = deepseek.fallback();
+        if (!fallback.configured()) {
+            return FallbackModel.NONE;
+        }
+        WebClient web = builder.clone()
+                .baseUrl(fallback.baseUrl())
+                .defaultHeader("Authorization", "Bearer " + fallback.apiKey())
+                .clientConnector(connector("deepseek-fallback", deepseek.maxInFlight(), deepseek.connectTimeout(), deepseek.timeout()))
+                .build();
+        return new FallbackModel(java.util.Optional.of(new DeepSeekClient(web, fallback.model(), deepseek)));
     }
 
     @Bean

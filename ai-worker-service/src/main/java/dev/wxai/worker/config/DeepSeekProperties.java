@@ -16,6 +16,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxInFlight    concurrent calls per pod (the resilience4j bulkhead reads it); pods × this must stay under
  *                       the account's concurrency limit
  * @param systemPrompt   who the assistant is
+ * @param fallback       a second OpenAI-compatible provider that answers while DeepSeek fails; unused when its base
+ *                       URL is empty
  */
 @Validated
 @ConfigurationProperties("wxai.deepseek")
@@ -27,7 +29,25 @@ public record DeepSeekProperties(
         @NotNull Duration connectTimeout,
         int maxTokens,
         int maxInFlight,
-        @NotBlank String systemPrompt) {
+        @NotBlank String systemPrompt,
+        @NotNull Fallback fallback) {
+
+    /**
+     * @param baseUrl {@code WXAI_DEEPSEEK_FALLBACK_BASEURL}; empty: no fallback
+     * @param apiKey  {@code WXAI_DEEPSEEK_FALLBACK_APIKEY}; never logged
+     * @param model   its model name
+     */
+    public record Fallback(String baseUrl, String apiKey, String model) {
+
+        public boolean configured() {
+            return baseUrl != null && !baseUrl.isBlank();
+        }
+
+        @Override
+        public String toString() {
+            return "Fallback[baseUrl=" + baseUrl + ", model=" + model + "]";
+        }
+    }
 
     @Override
     public String toString() {

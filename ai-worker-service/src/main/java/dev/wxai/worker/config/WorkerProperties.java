@@ -26,6 +26,12 @@ import org.springframework.validation.annotation.Validated;
  * @param quotaZone         where the day of the daily quota begins and ends
  * @param maxReplyBytes     the longest customer-service message, in UTF-8 bytes
  * @param maxReplyPieces    the most messages one answer may use (WeChat allows 5 within 48 h of a user message)
+ * @param maxQuestionChars  a longer question is cut to this many characters (the answer says so)
+ * @param maxPromptChars    the whole prompt (system prompt, the conversation so far, the question): older turns are
+ *                          left out until it fits
+ * @param dailyModelCalls   the account's model calls per day, all workers together; 0 = no ceiling
+ * @param typingRenew       push mode: how often "typing" is renewed while the model thinks (0 = never shown)
+ * @param typingMaxRenewals the most times it is renewed for one answer
  */
 @Validated
 @ConfigurationProperties("wxai.worker")
@@ -44,6 +50,11 @@ public record WorkerProperties(
         @NotNull ZoneId quotaZone,
         @Min(64) int maxReplyBytes,
         @Min(1) int maxReplyPieces,
+        @Min(1) int maxQuestionChars,
+        @Min(100) int maxPromptChars,
+        @Min(0) long dailyModelCalls,
+        @NotNull Duration typingRenew,
+        @Min(1) int typingMaxRenewals,
         @NotNull Replies replies) {
 
     /**
@@ -53,8 +64,13 @@ public record WorkerProperties(
      * @param overQuota  the daily quota is used up; should say how to upgrade
      * @param reset      after {@code /reset}
      * @param truncated  appended when an answer was longer than the allowed messages
+     * @param blocked    a question with a blocked word (the model is not asked)
+     * @param unsafe     sent instead of an answer that holds a blocked word
+     * @param busy       the account's daily model budget is spent
+     * @param questionCut appended to the answer of a question that was cut to {@code max-question-chars}
      */
     public record Replies(@NotBlank String apology, @NotBlank String overQuota, @NotBlank String reset,
-                          @NotBlank String truncated) {
+                          @NotBlank String truncated, @NotBlank String blocked, @NotBlank String unsafe,
+                          @NotBlank String busy, @NotBlank String questionCut) {
     }
 }

@@ -9,9 +9,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.MediaType;
-import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
@@ -20,19 +18,22 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * DeepSeek's OpenAI-compatible chat completions, non-streaming. https://api-docs.deepseek.com/api/create-chat-completion
+ * DeepSeek's OpenAI-compatible chat completions, non-streaming; the same client talks to the fallback provider, with
+ * its own base URL, key and model. https://api-docs.deepseek.com/api/create-chat-completion
  */
-@Component
 public class DeepSeekClient {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
 
     private final WebClient webClient;
+    private final String model;
     private final DeepSeekProperties properties;
 
-    DeepSeekClient(@Qualifier("deepSeekWebClient") WebClient webClient, DeepSeekProperties properties) {
+    /** @param webClient carries the provider's base URL and key */
+    public DeepSeekClient(WebClient webClient, String model, DeepSeekProperties properties) {
         this.webClient = webClient;
+        this.model = model;
         this.properties = properties;
     }
 
@@ -43,7 +44,7 @@ public class DeepSeekClient {
         history.forEach(turn -> messages.add(Map.of("role", turn.role(), "content", turn.content())));
         messages.add(Map.of("role", "user", "content", userMessage));
         Map<String, Object> request = Map.of(
-                "model", properties.model(),
+                "model", model,
                 "messages", messages,
                 "stream", false,
                 "max_tokens", properties.maxTokens(),

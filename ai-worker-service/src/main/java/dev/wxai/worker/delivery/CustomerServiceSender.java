@@ -54,6 +54,19 @@ public class CustomerServiceSender {
                 .doOnError(error -> count("failed", error instanceof WechatApiException wechat ? wechat.errcode() : -2));
     }
 
+    /** Shows "typing" to the user for about 15 s ({@code message/custom/typing}); a rejected token is not retried here. */
+    public Mono<Void> typing(String openid) {
+        return tokens.token().flatMap(token -> webClient.post()
+                .uri(uri -> uri.path("/cgi-bin/message/custom/typing").queryParam("access_token", token).build())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("touser", openid, "command", "Typing"))
+                .retrieve()
+                .bodyToMono(WechatResult.class)
+                .flatMap(result -> result.errcode() == null || result.errcode() != 0
+                        ? Mono.error(new WechatApiException("custom/typing", result.errcode() == null ? -2 : result.errcode(), result.errmsg()))
+                        : Mono.empty()));
+    }
+
     /** {@code wxai_replies_total{outcome,errcode}}: messages WeChat took, and those it refused by its errcode. */
     private void count(String outcome, int errcode) {
         meters.counter("wxai.replies", "outcome", outcome, "errcode", String.valueOf(errcode)).increment();

@@ -4,7 +4,12 @@ import dev.wxai.common.event.InboundMessage;
 import dev.wxai.common.log.Masking;
 import dev.wxai.common.tracing.TraceScope;
 import dev.wxai.common.wechat.api.WechatApiException;
+import dev.wxai.worker.budget.ModelBudget;
+import dev.wxai.worker.config.DeepSeekProperties;
 import dev.wxai.worker.config.WorkerProperties;
+import dev.wxai.worker.conversation.PromptFit;
+import dev.wxai.worker.delivery.TypingIndicator;
+import dev.wxai.worker.safety.ContentFilter;
 import dev.wxai.worker.conversation.ConversationMemory;
 import dev.wxai.worker.deepseek.ResilientDeepSeek;
 import dev.wxai.worker.delivery.ReplyClaims;
@@ -24,9 +29,11 @@ import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
 /**
- * One inbound text message: claim it, check the command and the quota, ask the model with the conversation so far,
- * send the answer, remember it. When the model cannot answer (retries spent, circuit open, a refused request) the
- * user gets a short apology and the record goes to the dead-letter topic with the reason.
+ * One inbound question (a text, or a transcribed voice message): claim it, check the command, the content filter,
+ * the user's quota and the account's daily model budget, ask the model with the conversation so far (the question
+ * cut to its cap, the prompt fitted to its own), show "typing" meanwhile, check the answer, send it, remember it.
+ * When the model cannot answer (retries spent and no fallback, circuit open, a refused request) the user gets a
+ * short apology, the question is not charged to the quota, and the record goes to the dead-letter topic.
  */
 @Component
 class ReplyPipeline {
@@ -48,24 +55,35 @@ class ReplyPipeline {
     private final ResilientDeepSeek deepSeek;
     private final ReplySender sender;
     private final DeadLetters deadLetters;
+    private final ContentFilter filter;
+    private final ModelBudget budget;
+    private final TypingIndicator typing;
+    private final WorkerProperties properties;
+    private final String systemPrompt;
     private final WorkerProperties.Replies replies;
     private final Counter apologies;
 
     ReplyPipeline(ReplyClaims claims, DailyQuota quota, ConversationMemory memory, ResilientDeepSeek deepSeek,
-                  ReplySender sender, DeadLetters deadLetters, WorkerProperties properties, MeterRegistry meters) {
+                  ReplySender sender, DeadLetters deadLetters, ContentFilter filter, ModelBudget budget, TypingIndicator typing,
+                  WorkerProperties properties, DeepSeekProperties deepSeekProperties, MeterRegistry meters) {
         this.claims = claims;
         this.quota = quota;
         this.memory = memory;
         this.deepSeek = deepSeek;
         this.sender = sender;
         this.deadLetters = deadLetters;
+        this.filter = filter;
+        this.budget = budget;
+        this.typing = typing;
+        this.properties = properties;
+        this.systemPrompt = deepSeekProperties.systemPrompt();
         this.replies = properties.replies();
         // Apologies are also counted as sent by the sender; this says how many of those the model did not write.
         this.apologies = meters.counter("wxai.replies", "outcome", "apology", "errcode", "0");
     }
 
     Mono<Void> handle(InboundMessage message, ConsumerRecord<String, String> record) {
-        if (!message.isText()) {
+        if (!message.isQuestion()) {
             return Mono.empty();
         }
         String owner = UUID.randomUUID().toString();
@@ -88,22 +106,45 @@ class ReplyPipeline {
         if (isReset(message.content())) {
             return memory.forget(openid).then(replyAndMark(message, owner, replies.reset()));
         }
+        if (filter.questionBlocked(message.content())) {
+            log.info("Message {} holds a blocked word; refused without asking the model", message.msgId());
+            return replyAndMark(message, owner, replies.blocked());
+        }
         return quota.tryConsume(openid).flatMap(allowed -> allowed
-                ? askModel(message, record, owner)
+                ? withinBudget(message, record, owner)
                 : replyAndMark(message, owner, replies.overQuota()));
+    }
+
+    /** The account's daily model budget: spent means a polite "busy", no model call, and the question not charged. */
+    private Mono<Void> withinBudget(InboundMessage message, ConsumerRecord<String, String> record, String owner) {
+        return budget.tryTake().flatMap(granted -> granted
+                ? askModel(message, record, owner)
+                : quota.giveBack(message.openid()).then(replyAndMark(message, owner, replies.busy())));
     }
 
     private Mono<Void> askModel(InboundMessage message, ConsumerRecord<String, String> record, String owner) {
         String openid = message.openid();
+        String full = message.content();
+        boolean cut = full.length() > properties.maxQuestionChars();
+        String question = cut ? full.substring(0, properties.maxQuestionChars()) : full;
         return memory.recent(openid)
-                .flatMap(history -> deepSeek.answer(openid, history, message.content())
+                .map(history -> PromptFit.history(systemPrompt, history, question, properties.maxPromptChars()))
+                .flatMap(history -> typing.whileThinking(message, deepSeek.answer(openid, history, question))
                         .map(Optional::of)
-                        .onErrorResume(error -> apologize(message, record, owner, error).thenReturn(Optional.empty())))
-                .flatMap(answer -> answer.isEmpty()
-                        ? Mono.<Void>empty()
-                        : memory.remember(openid, message.content(), answer.get())
-                                .then(replyAndMark(message, owner, answer.get())))
+                        .onErrorResume(error -> quota.giveBack(openid).onErrorResume(giveBackFailed -> Mono.empty())
+                                .then(apologize(message, record, owner, error)).thenReturn(Optional.empty())))
+                .flatMap(answer -> answer.isEmpty() ? Mono.<Void>empty() : deliverAnswer(message, owner, question, answer.get(), cut))
                 .then(TraceScope.logged(() -> log.info("Answered message {} from {}", message.msgId(), Masking.openid(openid))));
+    }
+
+    /** An answer with a blocked word never reaches the user, nor the conversation memory: the safe text goes instead. */
+    private Mono<Void> deliverAnswer(InboundMessage message, String owner, String question, String answer, boolean cut) {
+        if (filter.answerBlocked(answer)) {
+            log.warn("The model's answer to message {} holds a blocked word; the safe text was sent instead", message.msgId());
+            return replyAndMark(message, owner, replies.unsafe());
+        }
+        return memory.remember(message.openid(), question, answer)
+                .then(replyAndMark(message, owner, cut ? answer + replies.questionCut() : answer));
     }
 
     private Mono<Void> apologize(InboundMessage message, ConsumerRecord<String, String> record, String owner,

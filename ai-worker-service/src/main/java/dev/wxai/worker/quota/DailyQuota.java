@@ -35,11 +35,20 @@ public class DailyQuota {
 
     /** Counts one question; false when the user has used up today's allowance. */
     public Mono<Boolean> tryConsume(String openid) {
-        String key = Keys.quota(openid, LocalDate.now(clock.withZone(properties.quotaZone())).format(DAY));
+        String key = key(openid);
         return memberships.isMember(openid)
                 .map(entitled -> entitled ? properties.paidDailyQuota() : properties.freeDailyQuota())
                 .flatMap(limit -> redis.opsForValue().increment(key)
                         .flatMap(used -> used == 1 ? redis.expire(key, Duration.ofDays(2)).thenReturn(used) : Mono.just(used))
                         .map(used -> used <= limit));
+    }
+
+    /** Gives back a question counted by {@link #tryConsume}: only answered questions are charged. */
+    public Mono<Void> giveBack(String openid) {
+        return redis.opsForValue().decrement(key(openid)).then();
+    }
+
+    private String key(String openid) {
+        return Keys.quota(openid, LocalDate.now(clock.withZone(properties.quotaZone())).format(DAY));
     }
 }

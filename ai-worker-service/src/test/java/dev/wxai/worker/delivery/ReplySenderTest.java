@@ -14,8 +14,8 @@ class ReplySenderTest {
     private static WorkerProperties limits(int maxBytes, int maxPieces) {
         return new WorkerProperties(256, Duration.ofSeconds(1), Duration.ofSeconds(25), Duration.ofMinutes(4),
                 Duration.ofHours(48), Duration.ofHours(24), 12, 4000, Duration.ofHours(2), 20, 500,
-                ZoneId.of("Asia/Shanghai"), maxBytes, maxPieces,
-                new WorkerProperties.Replies("抱歉", "升级", "重置", "……（已截断）"));
+                ZoneId.of("Asia/Shanghai"), maxBytes, maxPieces, 2000, 8000, 0, Duration.ofSeconds(10), 12,
+                new WorkerProperties.Replies("抱歉", "升级", "重置", "……（已截断）", "不能回答", "换个问题", "繁忙", "（已截短）"));
     }
 
     @Test

@@ -10,15 +10,13 @@ import dev.wxai.common.redis.Keys;
 import dev.wxai.testsupport.KafkaBroker;
 import dev.wxai.testsupport.RedisServer;
 import dev.wxai.testsupport.ServiceProcess;
+import dev.wxai.testsupport.TestProducer;
 import dev.wxai.testsupport.WechatRequests;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,7 +62,7 @@ class RedisOutageIT {
                 openid, "MEMBER-MONTH", "MEMBERSHIP", 30, System.currentTimeMillis(), 0, until, 1);
 
         redis.stop();
-        try (KafkaProducer<String, String> producer = producer()) {
+        try (KafkaProducer<String, String> producer = TestProducer.to(KafkaBroker.embedded().bootstrapServers())) {
             producer.send(new ProducerRecord<>(Topics.ORDER_EVENTS, paid.orderId(), EventJson.write(paid))).get();
         }
         Thread.sleep(30_000); // the outage; the worker keeps retrying the record meanwhile
@@ -74,15 +72,6 @@ class RedisOutageIT {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> template.opsForValue().get(Keys.entitlement(openid)) != null);
         assertThat(template.opsForValue().get(Keys.entitlement(openid))).isEqualTo("1:" + until);
-    }
-
-    private static KafkaProducer<String, String> producer() {
-        Properties properties = new Properties();
-        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.embedded().bootstrapServers());
-        properties.put(ProducerConfig.ACKS_CONFIG, "all");
-        properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        return new KafkaProducer<>(properties);
     }
 
     private static StringRedisTemplate template() {

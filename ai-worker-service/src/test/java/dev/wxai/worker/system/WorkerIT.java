@@ -11,6 +11,7 @@ import dev.wxai.common.redis.Keys;
 import dev.wxai.testsupport.KafkaBroker;
 import dev.wxai.testsupport.SandboxClient;
 import dev.wxai.testsupport.ServiceProcess;
+import dev.wxai.testsupport.TestProducer;
 import dev.wxai.testsupport.TestRedis;
 import dev.wxai.testsupport.TopicSnapshot;
 import dev.wxai.testsupport.WechatRequests;
@@ -18,13 +19,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,12 +55,7 @@ class WorkerIT {
         sandboxProcess.awaitHealthy(Duration.ofMinutes(2));
         worker.awaitHealthy(Duration.ofMinutes(2));
 
-        Properties producer = new Properties();
-        producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.embedded().bootstrapServers());
-        producer.put(ProducerConfig.ACKS_CONFIG, "all");
-        producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        ingress = new KafkaProducer<>(producer);
+        ingress = TestProducer.to(KafkaBroker.embedded().bootstrapServers());
     }
 
     static ServiceProcess startWorker() {

@@ -56,6 +56,11 @@ public final class Keys {
         return PREFIX + "delivered:" + msgId;
     }
 
+    /** The account's model calls of one day, against the workers' daily budget. */
+    public static String modelCalls(String appId, String yyyyMMdd) {
+        return PREFIX + "model-calls:" + appId + ":" + yyyyMMdd;
+    }
+
     public static String quota(String openid, String yyyyMMdd) {
         return PREFIX + "quota:" + openid + ":" + yyyyMMdd;
     }

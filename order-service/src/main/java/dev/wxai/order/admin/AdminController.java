@@ -2,6 +2,7 @@ package dev.wxai.order.admin;
 
 import dev.wxai.order.order.OrderViews.RefundAccepted;
 import dev.wxai.order.order.OrderViews.RefundRequest;
+import dev.wxai.order.menu.MenuPublisher;
 import dev.wxai.order.payment.RefundService;
 import dev.wxai.order.reconcile.DailyReconciliation;
 import dev.wxai.order.reconcile.Reconciliation;
@@ -37,11 +38,13 @@ class AdminController {
     private final Figures figures;
     private final Reconciliation reconciliation;
     private final DailyReconciliation reports;
+    private final MenuPublisher menu;
     private final AuditLog audit;
     private final java.time.Clock clock;
 
     AdminController(RefundService refunds, Figures figures, Reconciliation reconciliation, DailyReconciliation reports,
-                    AuditLog audit, java.time.Clock clock) {
+                    MenuPublisher menu, AuditLog audit, java.time.Clock clock) {
+        this.menu = menu;
         this.refunds = refunds;
         this.figures = figures;
         this.reconciliation = reconciliation;
@@ -73,6 +76,12 @@ class AdminController {
             return Mono.error(new ApiException(HttpStatus.BAD_REQUEST, "invalid_amount", "a flagged payment is refunded whole"));
         }
         return audited(operator, "payment.refund", transactionId, reason, refunds.refundPayment(transactionId, reason));
+    }
+
+    /** Publishes the configured custom menu ({@code wxai.menu.buttons}) to WeChat; audited. */
+    @PostMapping("/admin/wechat/menu")
+    Mono<MenuPublisher.Published> publishMenu(@AuthenticationPrincipal Operator operator) {
+        return audited(operator, "wechat.menu", null, null, menu.publish());
     }
 
     /** The stored comparison of one Beijing day's trade bill with our books; 404 when that day was never reconciled. */

@@ -15,6 +15,21 @@ public class Recorder {
     private final ConcurrentLinkedQueue<ModelCall> modelCalls = new ConcurrentLinkedQueue<>();
     private final AtomicInteger tokenFetches = new AtomicInteger();
     private final AtomicInteger jsapiTickets = new AtomicInteger();
+    private final ConcurrentLinkedQueue<Typing> typing = new ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicReference<Object> menu = new java.util.concurrent.atomic.AtomicReference<>();
+
+    public void typing(Typing command) {
+        typing.add(command);
+    }
+
+    /** The custom menu as the last successful {@code menu/create} set it. */
+    public void menu(Object created) {
+        menu.set(created);
+    }
+
+    public Object menu() {
+        return menu.get();
+    }
 
     public void customMessage(CustomMessage message) {
         customMessages.add(message);
@@ -38,7 +53,9 @@ public class Recorder {
                 .filter(m -> openid == null || openid.equals(m.touser()))
                 .toList();
         // Model calls carry a pseudonym, not the openid (as DeepSeek should see them), so they are not filtered.
-        return Map.of("customMessages", messages, "modelCalls", List.copyOf(modelCalls), "tokenFetches", tokenFetches.get());
+        List<Typing> shown = typing.stream().filter(t -> openid == null || openid.equals(t.touser())).toList();
+        return Map.of("customMessages", messages, "modelCalls", List.copyOf(modelCalls), "tokenFetches", tokenFetches.get(),
+                "typing", shown);
     }
 
     /** Counts for load tests, cheap to ask for while thousands of messages arrive. */
@@ -61,8 +78,13 @@ public class Recorder {
     public void clear() {
         customMessages.clear();
         modelCalls.clear();
+        typing.clear();
         tokenFetches.set(0);
         jsapiTickets.set(0);
+    }
+
+    /** A {@code message/custom/typing} command ({@code Typing} or {@code CancelTyping}) WeChat accepted. */
+    public record Typing(String touser, String command, Instant at) {
     }
 
     /** A customer-service message as WeChat accepted it; {@code errcode} is what we answered. */

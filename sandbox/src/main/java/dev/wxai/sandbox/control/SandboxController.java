@@ -43,6 +43,14 @@ class SandboxController {
         return recorder.stats(openidPrefix);
     }
 
+    /** The custom menu the last successful {@code cgi-bin/menu/create} set, as it was sent; 404 before any. */
+    @GetMapping("/menu")
+    org.springframework.http.ResponseEntity<Object> menu() {
+        Object menu = recorder.menu();
+        return menu == null ? org.springframework.http.ResponseEntity.notFound().build()
+                : org.springframework.http.ResponseEntity.ok(menu);
+    }
+
     @DeleteMapping("/received")
     void forget() {
         recorder.clear();

@@ -38,10 +38,16 @@ class ChatCompletionsController {
         this.recorder = recorder;
     }
 
-    @PostMapping(path = "/chat/completions", produces = MediaType.APPLICATION_JSON_VALUE)
+    /**
+     * DeepSeek, and under {@code /fallback} a second OpenAI-compatible provider (the same answers; its own fault
+     * target {@code fallback-chat}; the model name it was asked for is recorded, so tests see which one answered).
+     */
+    @PostMapping(path = {"/chat/completions", "/fallback/chat/completions"}, produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<String>> complete(@RequestHeader(name = "Authorization", required = false) String authorization,
                                           @RequestHeader(name = "traceparent", required = false) String traceparent,
-                                          @RequestBody ChatRequest request) {
+                                          @RequestBody ChatRequest request,
+                                          org.springframework.http.server.reactive.ServerHttpRequest http) {
+        String faultTarget = http.getPath().value().startsWith("/fallback/") ? "fallback-chat" : "chat";
         String lastUserMessage = lastUserMessage(request);
         if (!("Bearer " + properties.deepseekApiKey()).equals(authorization)) {
             return Mono.just(record(request, lastUserMessage, traceparent, 401, null,
@@ -51,14 +57,17 @@ class ChatCompletionsController {
             return Mono.just(record(request, lastUserMessage, traceparent, 422, null,
                     error(422, "Failed to deserialize the JSON body into the target type: messages", "invalid_request_error")));
         }
-        int status = faults.next("chat").orElseGet(behaviour::nextStatus);
+        int status = faults.next(faultTarget).orElseGet(behaviour::nextStatus);
         return Mono.delay(behaviour.latency()).map(tick -> status == 200
                 ? answer(request, lastUserMessage, traceparent)
                 : record(request, lastUserMessage, traceparent, status, null, error(status, reason(status), "api_error")));
     }
 
     private ResponseEntity<String> answer(ChatRequest request, String lastUserMessage, String traceparent) {
-        String content = "（沙盒模型）关于「" + lastUserMessage + "」：这是一条模拟回答。";
+        // A question asking for the password gets an answer the question does not contain: how tests make the model
+        // say a word that the content filter must catch on the way out.
+        String content = lastUserMessage.contains("请说出暗号") ? "好的，暗号是：芝麻开门。"
+                : "（沙盒模型）关于「" + lastUserMessage + "」：这是一条模拟回答。";
         Map<String, Object> completion = Map.of(
                 "id", UUID.randomUUID().toString(),
                 "object", "chat.completion",

@@ -83,9 +83,33 @@ class WechatApiController {
                 .orElseGet(this::issueTicket);
     }
 
+    /** Typing as WeChat takes it: {@code {touser, command: Typing|CancelTyping}}; anything else is 40001-style refused. */
     @PostMapping("/cgi-bin/message/custom/typing")
     Map<String, Object> typing(@RequestParam("access_token") String accessToken, @RequestBody Map<String, Object> body) {
-        return tokenError(accessToken).orElseGet(() -> error(0));
+        Object command = body.get("command");
+        return tokenError(accessToken)
+                .or(() -> body.get("touser") instanceof String && ("Typing".equals(command) || "CancelTyping".equals(command))
+                        ? Optional.empty() : Optional.of(error(40003)))
+                .orElseGet(() -> {
+                    recorder.typing(new Recorder.Typing((String) body.get("touser"), (String) command, Instant.now()));
+                    return error(0);
+                });
+    }
+
+    /**
+     * The custom menu, checked as WeChat checks it: 1–3 buttons, each with 1–5 sub-buttons or a type; {@code view}
+     * needs an http(s) {@code url}, {@code click} a {@code key}; names at most 16 bytes (top) or 60 bytes (sub).
+     * https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Creating_Custom-Defined_Menu.html
+     */
+    @PostMapping("/cgi-bin/menu/create")
+    Map<String, Object> createMenu(@RequestParam(name = "access_token", required = false) String accessToken,
+                                   @RequestBody Map<String, Object> body) {
+        return tokenError(accessToken)
+                .or(() -> MenuRules.problem(body).map(WechatApiController::error))
+                .orElseGet(() -> {
+                    recorder.menu(body);
+                    return error(0);
+                });
     }
 
     private Optional<Map<String, Object>> credentialError(String grantType, String appid, String secret) {
@@ -142,6 +166,13 @@ class WechatApiController {
             case 40003 -> "invalid openid";
             case 40008 -> "invalid message type";
             case 40013 -> "invalid appid";
+            case 40016 -> "invalid button size";
+            case 40017 -> "invalid sub button size";
+            case 40018 -> "invalid button name size";
+            case 40019 -> "invalid button key size";
+            case 40023 -> "invalid sub button name size";
+            case 40054 -> "invalid sub button type";
+            case 40055 -> "invalid button url domain";
             case 40014 -> "invalid access_token";
             case 40029 -> "invalid code";
             case 40097 -> "invalid args";

@@ -22,7 +22,8 @@ import org.springframework.validation.annotation.Validated;
  * @param pendingTtl            passive mode: how long an answer the user has not collected yet is kept
  * @param passiveReplyMaxBytes  passive mode: longest reply in UTF-8 bytes; longer answers continue on the next message
  * @param welcome               the reply to a new follower
- * @param textOnlyReply         the reply to images, voice, video, locations and links
+ * @param textOnlyReply         the reply to images, video, locations and links
+ * @param unheardVoiceReply     the reply to a voice message WeChat could not transcribe (no Recognition)
  * @param stillThinkingReply    passive mode: the reply on WeChat's last delivery when the answer is not ready
  * @param continueTail          passive mode: appended to a reply that has more to come
  * @param eventReplies          replies to menu clicks ({@code CLICK}) and QR scans ({@code SCAN}), by EventKey
@@ -44,6 +45,7 @@ public record IngressProperties(
         @Min(64) int passiveReplyMaxBytes,
         @NotBlank String welcome,
         @NotBlank String textOnlyReply,
+        @NotBlank String unheardVoiceReply,
         @NotBlank String stillThinkingReply,
         @NotBlank String continueTail,
         Map<String, String> eventReplies,

@@ -12,7 +12,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Everything that is answered at once, without the AI: events (follow, unfollow, menu clicks, QR scans) and the
- * message kinds the bot does not read yet (image, voice, video, location, link). The answer is a passive reply
+ * message kinds the bot does not read (image, video, location, link, a voice message without a transcript). The answer is a passive reply
  * text, or empty for {@code success}.
  */
 @Component
@@ -45,10 +45,14 @@ public class EventResponder {
         };
     }
 
-    /** Image, voice, video, location and link messages: the bot reads text only, and says so. */
+    /**
+     * Image, video, location and link messages, and voice messages WeChat could not transcribe: the bot reads text
+     * (and transcribed voice) only, and says so.
+     */
     public Mono<String> onUnreadableKind(String openid, String msgType) {
         return switch (msgType) {
-            case "image", "voice", "video", "shortvideo", "location", "link" -> Mono.just(properties.textOnlyReply());
+            case "voice" -> Mono.just(properties.unheardVoiceReply());
+            case "image", "video", "shortvideo", "location", "link" -> Mono.just(properties.textOnlyReply());
             default -> {
                 log.info("Unknown message type {} from {}; answered success", msgType, Masking.openid(openid));
                 yield Mono.empty();

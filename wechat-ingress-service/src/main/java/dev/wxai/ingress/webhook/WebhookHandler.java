@@ -82,7 +82,7 @@ class WebhookHandler {
     private Mono<ServerResponse> respond(Delivery delivery) {
         WechatMessage message = delivery.message();
         metrics.message(message.msgType());
-        String dedupeKey = message.isText() ? message.deliveryKey() : null;
+        String dedupeKey = message.isQuestion() ? message.deliveryKey() : null;
         return gate.admit(wechatAppId, delivery.signature(), delivery.bodyDigest(), message.openid(), dedupeKey)
                 .flatMap(verdict -> switch (verdict) {
                     case REPLAYED -> {
@@ -90,7 +90,7 @@ class WebhookHandler {
                         yield replies.replayed();
                     }
                     case THROTTLED -> throttled(delivery);
-                    default -> message.isText() ? textMessages.accept(delivery, verdict) : answerAtOnce(delivery);
+                    default -> message.isQuestion() ? textMessages.accept(delivery, verdict) : answerAtOnce(delivery);
                 });
     }
 
@@ -100,7 +100,7 @@ class WebhookHandler {
      */
     private Mono<ServerResponse> throttled(Delivery delivery) {
         metrics.throttled();
-        return delivery.message().isText() ? replies.text(delivery, tooFastReply) : replies.success();
+        return delivery.message().isQuestion() ? replies.text(delivery, tooFastReply) : replies.success();
     }
 
     private Mono<ServerResponse> answerAtOnce(Delivery delivery) {

@@ -40,6 +40,24 @@ record WechatMessage(Map<String, String> fields) {
         return "text".equals(msgType());
     }
 
+    /**
+     * A question for the AI: a text, or a voice message WeChat transcribed ({@code Recognition}, present when the
+     * account has speech recognition on). A voice message without a transcript is not one.
+     */
+    boolean isQuestion() {
+        return isText() || ("voice".equals(msgType()) && !recognition().isBlank());
+    }
+
+    boolean isVoice() {
+        return "voice".equals(msgType());
+    }
+
+    /** WeChat's transcript of a voice message; empty when it has none. */
+    String recognition() {
+        String recognition = fields.get("Recognition");
+        return recognition == null ? "" : recognition.strip();
+    }
+
     String event() {
         return fields.get("Event");
     }
@@ -70,7 +88,8 @@ record WechatMessage(Map<String, String> fields) {
 
     InboundMessage toEvent(String appId, String replyMode, long receivedAt) {
         return new InboundMessage(InboundMessage.VERSION, deliveryKey(), openid(), appId,
-                isEvent() ? "event" : msgType(), fields.get("Content"), fields.get("Event"), fields.get("EventKey"),
+                isEvent() ? "event" : msgType(), isVoice() ? recognition() : fields.get("Content"), fields.get("Event"),
+                fields.get("EventKey"),
                 createTime(), receivedAt, replyMode);
     }
 

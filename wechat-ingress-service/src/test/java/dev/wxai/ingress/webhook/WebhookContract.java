@@ -240,6 +240,23 @@ abstract class WebhookContract {
     }
 
     @Test
+    void aTranscribedVoiceMessageIsPublishedAsItsTextAndAnUnheardOneIsAskedAgain() {
+        String openid = WechatRequests.newOpenid();
+        String heard = WechatRequests.newMsgId();
+
+        post(WechatRequests.signedQuery(TOKEN, openid), WechatRequests.voiceXml(openid, heard, "什么是提示词工程？"))
+                .expectStatus().isOk().expectBody(String.class).isEqualTo("success");
+        assertThat(recordsOf(heard)).singleElement().satisfies(record -> assertThat(record.value())
+                .contains("\"kind\":\"voice\"", "\"content\":\"什么是提示词工程？\""));
+
+        String unheard = WechatRequests.newMsgId();
+        String reply = post(WechatRequests.signedQuery(TOKEN, openid), WechatRequests.voiceXml(openid, unheard, ""))
+                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+        assertThat(InboundXml.parse(reply).get("Content")).contains("再说一遍");
+        assertThat(recordsOf(unheard)).isEmpty();
+    }
+
+    @Test
     void mediaGetsAPoliteTextOnlyReplyAndUnknownKindsSuccess() {
         String openid = WechatRequests.newOpenid();
         String msgId = WechatRequests.newMsgId();
