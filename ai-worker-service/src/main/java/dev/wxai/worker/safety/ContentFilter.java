@@ -89,7 +89,7 @@ public class ContentFilter implements SmartLifecycle {
         log.info("Content filter: {} blocked words", words.get().size());
     }
 
-    private void reloadIfChanged() {
+    void reloadIfChanged() {
         String file = properties.blockedWordsFile();
         if (file == null || file.isBlank()) {
             return;
