@@ -193,6 +193,23 @@ class ComposeTest {
         assertThat(problems).isEmpty();
     }
 
+    /** -XX:+ExitOnOutOfMemoryError ends a JVM on purpose: something must start it again. One-shot jobs end for good. */
+    @Test
+    void everyLongRunningServiceIsRestartedAndOneShotJobsAreNot() {
+        List<String> problems = new ArrayList<>();
+        SERVICES.forEach((name, service) -> {
+            String restart = Yamls.stringAt(service, "restart");
+            boolean oneShot = SERVICES.values().stream().anyMatch(other -> "service_completed_successfully".equals(
+                    Yamls.stringAt(other, "depends_on", name, "condition")));
+            if (oneShot && !"no".equals(restart)) {
+                problems.add(name + ": a one-shot job (others wait for it to complete) must keep restart: \"no\"");
+            } else if (!oneShot && !"unless-stopped".equals(restart) && !"always".equals(restart)) {
+                problems.add(name + ": restart is " + restart + "; a crashed or out-of-memory service would stay down");
+            }
+        });
+        assertThat(problems).isEmpty();
+    }
+
     @Test
     void everyJavaServiceHasAMemoryLimitToSizeItsHeapFrom() {
         List<String> problems = new ArrayList<>();
