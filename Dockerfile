@@ -24,14 +24,15 @@ RUN --mount=type=cache,target=/root/.m2,sharing=locked \
     && cp "${MODULE}/target/${MODULE}-"*"-exec.jar" /tmp/application.jar
 
 # Each service's server.port and, where its actuator has a port of its own, its management.server.port (both from
-# its application.yml). The health check below asks the management port when the image has one (the gateway's
-# public port refuses /actuator), else the server port; MANAGEMENT_SERVER_PORT and SERVER_PORT override them.
+# its application.yml). The health check below asks the management port when the image has one (no public port
+# serves /actuator), else the server port (the worker's only port is its actuator's); MANAGEMENT_SERVER_PORT and
+# SERVER_PORT override them.
 RUN management=""; \
     case "${MODULE}" in \
       gateway-service) port=8080; management=8180 ;; \
-      wechat-ingress-service) port=8081 ;; \
-      ai-worker-service) port=8082 ;; \
-      order-service) port=8083 ;; \
+      wechat-ingress-service) port=8081; management=8181 ;; \
+      ai-worker-service) port=8182 ;; \
+      order-service) port=8083; management=8183 ;; \
       sandbox) port=8090 ;; \
       *) echo "no port known for ${MODULE}: add it here" >&2; exit 1 ;; \
     esac; \

@@ -36,7 +36,7 @@ class EgressPolicyTest {
             assertThat(ports.contains("TCP/9092")).as(service + " to Kafka").isEqualTo(!service.equals("gateway-service"));
             assertThat(ports.contains("TCP/3306")).as(service + " to MySQL").isEqualTo(service.equals("order-service"));
         }
-        assertThat(ports(policies, "ai-worker-service")).contains("TCP/8183");
+        assertThat(ports(policies, "ai-worker-service")).contains("TCP/8283");
     }
 
     /** Protocol/port pairs the service's pods may open, from every egress rule of the policies that select them. */

@@ -1,5 +1,7 @@
 package dev.wxai.deploy;
 
+import static dev.wxai.deploy.RenderedOverlay.find;
+import static dev.wxai.deploy.RenderedOverlay.ofKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wxai.common.event.Topics;
@@ -7,11 +9,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -20,12 +24,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * k8s/: every file parses, both overlays resolve (with {@link Kustomize}), and what they would apply fits the
- * services: probes, resources, shutdown, configuration names, ports, scaling, topics and network exposure.
+ * k8s/: every file parses, both overlays render with the real {@code kubectl kustomize} ({@link RenderedOverlay}), and
+ * what they would apply fits the services: probes, resources, shutdown, configuration names, ports, scaling, topics
+ * and network exposure.
  */
 class KubernetesManifestsTest {
 
-    private static final Map<String, List<Map<String, Object>>> OVERLAYS = new ConcurrentHashMap<>();
     private static final String CONFIG_MAP = "wxai-config";
     private static final String SECRET = "wxai-secrets";
     private static final Pattern SLEEP = Pattern.compile("sleep\\s+(\\d+)");
@@ -53,22 +57,34 @@ class KubernetesManifestsTest {
         assertThat(problems).isEmpty();
     }
 
+    /**
+     * kubectl kustomize fails on a missing resource file, a patch without a target or a resource defined twice; what
+     * it renders must still hold every kind of resource the services depend on.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void overlayRendersEveryKindTheServicesNeed(String env) {
+        assertThat(RenderedOverlay.of(env)).extracting(resource -> resource.get("kind")).contains("Namespace", "ConfigMap",
+                "Deployment", "Service", "PodDisruptionBudget", "HorizontalPodAutoscaler", "ScaledObject", "KafkaTopic",
+                "NetworkPolicy", "PrometheusRule");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
     void overlayPutsEverythingInItsNamespace(String env) {
         String namespace = namespace(env);
         assertThat(find(env, "Namespace", namespace)).as("the Namespace itself").isNotNull();
         List<String> problems = new ArrayList<>();
-        for (Map<String, Object> resource : overlay(env)) {
-            String kind = Kustomize.kind(resource);
+        for (Map<String, Object> resource : RenderedOverlay.of(env)) {
+            String kind = String.valueOf(resource.get("kind"));
             if (!kind.equals("Namespace") && !namespace.equals(Yamls.stringAt(resource, "metadata", "namespace"))) {
-                problems.add(kind + "/" + Kustomize.name(resource) + " is not in " + namespace);
+                problems.add(kind + "/" + RenderedOverlay.name(resource) + " is not in " + namespace);
             }
             if (kind.equals("RoleBinding")) {
                 for (Object subject : Yamls.listAt(resource, "subjects")) {
                     if ("ServiceAccount".equals(Yamls.stringAt(subject, "kind"))
                             && !namespace.equals(Yamls.stringAt(subject, "namespace"))) {
-                        problems.add("RoleBinding/" + Kustomize.name(resource) + " binds a ServiceAccount outside " + namespace);
+                        problems.add("RoleBinding/" + RenderedOverlay.name(resource) + " binds a ServiceAccount outside " + namespace);
                     }
                 }
             }
@@ -79,7 +95,7 @@ class KubernetesManifestsTest {
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
     void everyServiceRunsAsADeploymentOfItsOwnImage(String env) {
-        List<String> deployments = ofKind(env, "Deployment").stream().map(Kustomize::name).toList();
+        List<String> deployments = ofKind(env, "Deployment").stream().map(RenderedOverlay::name).toList();
         assertThat(deployments).containsExactlyInAnyOrderElementsOf(modules(env));
         List<String> problems = new ArrayList<>();
         for (String module : modules(env)) {
@@ -112,8 +128,15 @@ class KubernetesManifestsTest {
             if (!service.exposesProbes()) {
                 problems.add(module + ": application.yml does not enable the liveness and readiness groups");
             }
-            if (containerPort(container, "http") != service.port()) {
+            // The actuator has a port of its own, named `management` (the sandbox's fake answers on its only port);
+            // a service with an API serves it on `http`. The worker has no API: server.port is its actuator's.
+            boolean hasApi = module.equals("sandbox") || service.port() != service.actuatorPort();
+            if (hasApi && containerPort(container, "http") != service.port()) {
                 problems.add(module + ": container port " + containerPort(container, "http") + " is not server.port " + service.port());
+            }
+            if (!module.equals("sandbox") && containerPort(container, "management") != service.actuatorPort()) {
+                problems.add(module + ": container port management " + containerPort(container, "management")
+                        + " is not the actuator's " + service.actuatorPort());
             }
             Map<String, String> expected = Map.of(
                     "livenessProbe", service.actuatorBasePath() + "/health/liveness",
@@ -145,8 +168,8 @@ class KubernetesManifestsTest {
     void resourcesAreRequestedAndMemoryIsLimited(String env) {
         List<String> problems = new ArrayList<>();
         for (Map<String, Object> workload : Stream.concat(ofKind(env, "Deployment").stream(), ofKind(env, "Job").stream()).toList()) {
-            for (Map<String, Object> container : Kustomize.containers(workload)) {
-                String id = Kustomize.name(workload) + "/" + Yamls.stringAt(container, "name");
+            for (Map<String, Object> container : containers(workload)) {
+                String id = RenderedOverlay.name(workload) + "/" + Yamls.stringAt(container, "name");
                 String cpu = Yamls.stringAt(container, "resources", "requests", "cpu");
                 String request = Yamls.stringAt(container, "resources", "requests", "memory");
                 String limit = Yamls.stringAt(container, "resources", "limits", "memory");
@@ -272,9 +295,73 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
+    void noServiceOrIngressExposesAManagementPort(String env) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Set<String>> managementPorts = new HashMap<>(); // per Deployment: the port's name and number
+        for (Map<String, Object> deployment : ofKind(env, "Deployment")) {
+            Set<String> ports = new HashSet<>();
+            for (Map<String, Object> container : containers(deployment)) {
+                for (Object entry : Yamls.listAt(container, "ports")) {
+                    if ("management".equals(Yamls.stringAt(entry, "name"))) {
+                        ports.add("management");
+                        ports.add(Yamls.stringAt(entry, "containerPort"));
+                    }
+                }
+            }
+            managementPorts.put(RenderedOverlay.name(deployment), ports);
+        }
+        assertThat(managementPorts.values()).as("management ports found").anyMatch(ports -> !ports.isEmpty());
+        Set<String> exposedServices = new HashSet<>();
+        for (Map<String, Object> service : ofKind(env, "Service")) {
+            Map<String, Object> selector = Yamls.mapAt(service, "spec", "selector");
+            for (Map<String, Object> deployment : ofKind(env, "Deployment")) {
+                if (!selects(selector, Yamls.mapAt(deployment, "spec", "template", "metadata", "labels"))) {
+                    continue;
+                }
+                Set<String> management = managementPorts.get(RenderedOverlay.name(deployment));
+                for (Object entry : Yamls.listAt(service, "spec", "ports")) {
+                    String target = Yamls.stringAt(entry, "targetPort");
+                    if (management.contains(target == null ? Yamls.stringAt(entry, "port") : target)
+                            || management.contains(Yamls.stringAt(entry, "port"))) {
+                        problems.add("Service " + RenderedOverlay.name(service) + " exposes the management port of "
+                                + RenderedOverlay.name(deployment) + " (" + Yamls.stringAt(entry, "port") + ")");
+                    }
+                }
+            }
+        }
+        for (Map<String, Object> ingress : ofKind(env, "Ingress")) {
+            for (Object rule : Yamls.listAt(ingress, "spec", "rules")) {
+                for (Object path : Yamls.listAt(Yamls.at(rule, "http"), "paths")) {
+                    exposedServices.add(Yamls.stringAt(path, "backend", "service", "name"));
+                    String route = Yamls.stringAt(path, "path");
+                    if (!PUBLIC_PATHS.contains(route)) {
+                        problems.add("Ingress " + RenderedOverlay.name(ingress) + " routes " + route
+                                + "; only " + PUBLIC_PATHS + " are public");
+                    }
+                    Object port = Yamls.at(path, "backend", "service", "port");
+                    String number = Yamls.stringAt(port, "number");
+                    if (!"8080".equals(number) && !"http".equals(Yamls.stringAt(port, "name"))) {
+                        problems.add("Ingress " + RenderedOverlay.name(ingress) + " sends " + route + " to port "
+                                + port + ", not the gateway's public port");
+                    }
+                }
+            }
+        }
+        assertThat(exposedServices).as("Services behind an Ingress").isSubsetOf(Set.of("gateway-service"));
+        assertThat(problems).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
     void servicesRouteTheirPortToTheDeployment(String env) {
         List<String> problems = new ArrayList<>();
         for (String module : modules(env)) {
+            ServiceModule serviceModule = ServiceModule.of(module);
+            if (!module.equals("sandbox") && serviceModule.port() == serviceModule.actuatorPort()) {
+                // No API (the worker): nothing to route, and a Service would only expose its management port.
+                assertThat(find(env, "Service", module)).as(module + " has no API; no Service").isNull();
+                continue;
+            }
             Map<String, Object> service = find(env, "Service", module);
             if (service == null) {
                 problems.add(module + ": no Service named " + module + " (the configuration's URLs use that name)");
@@ -288,7 +375,7 @@ class KubernetesManifestsTest {
             if (type != null && !type.equals("ClusterIP")) {
                 problems.add(module + ": Service type " + type + "; only an Ingress to the gateway faces outside");
             }
-            int port = ServiceModule.of(module).port();
+            int port = serviceModule.port();
             boolean routed = Yamls.listAt(service, "spec", "ports").stream().anyMatch(entry ->
                     String.valueOf(port).equals(Yamls.stringAt(entry, "port"))
                             && containerPort(container(env, module), Yamls.stringAt(entry, "targetPort")) == port);
@@ -427,7 +514,7 @@ class KubernetesManifestsTest {
         for (Map<String, Object> service : ofKind(env, "Service")) {
             String type = Yamls.stringAt(service, "spec", "type");
             if (type != null && !type.equals("ClusterIP")) {
-                problems.add("Service/" + Kustomize.name(service) + " is of type " + type);
+                problems.add("Service/" + RenderedOverlay.name(service) + " is of type " + type);
             }
         }
         for (Map<String, Object> ingress : ofKind(env, "Ingress")) {
@@ -435,7 +522,7 @@ class KubernetesManifestsTest {
                 for (Object path : Yamls.listAt(rule, "http", "paths")) {
                     String backend = Yamls.stringAt(path, "backend", "service", "name");
                     if (!"gateway-service".equals(backend)) {
-                        problems.add("Ingress/" + Kustomize.name(ingress) + " exposes " + backend);
+                        problems.add("Ingress/" + RenderedOverlay.name(ingress) + " exposes " + backend);
                     }
                 }
             }
@@ -500,7 +587,7 @@ class KubernetesManifestsTest {
                     for (Object port : service == null ? List.of() : Yamls.listAt(service, "spec", "ports")) {
                         boolean named = Objects.equals(number, Yamls.stringAt(port, "port")) || Objects.equals(name, Yamls.stringAt(port, "name"));
                         if (named && containerPort(container, Yamls.stringAt(port, "targetPort")) == gateway.actuatorPort()) {
-                            problems.add("Ingress/" + Kustomize.name(ingress) + " leads to the gateway's actuator");
+                            problems.add("Ingress/" + RenderedOverlay.name(ingress) + " leads to the gateway's actuator");
                         }
                     }
                 }
@@ -516,7 +603,7 @@ class KubernetesManifestsTest {
                         || Yamls.listAt(rule, "from").stream().anyMatch(peer -> Yamls.at(peer, "ipBlock") != null);
                 List<String> ports = Yamls.listAt(rule, "ports").stream().map(port -> Yamls.stringAt(port, "port")).toList();
                 if (fromAnywhere && (ports.isEmpty() || ports.contains(String.valueOf(gateway.actuatorPort())))) {
-                    problems.add("NetworkPolicy/" + Kustomize.name(policy) + " opens the gateway's actuator to any address");
+                    problems.add("NetworkPolicy/" + RenderedOverlay.name(policy) + " opens the gateway's actuator to any address");
                 }
             }
         }
@@ -588,7 +675,7 @@ class KubernetesManifestsTest {
     @Test
     void theSandboxRunsOnlyInDev() {
         assertThat(find("dev", "Deployment", "sandbox")).isNotNull();
-        assertThat(overlay("prod")).noneMatch(resource -> Objects.equals(Kustomize.name(resource), "sandbox"));
+        assertThat(RenderedOverlay.of("prod")).noneMatch(resource -> Objects.equals(RenderedOverlay.name(resource), "sandbox"));
         assertThat(configValue("prod", "WXAI_DEEPSEEK_BASEURL")).startsWith("https://");
         assertThat(configValue("prod", "WXAI_WECHAT_APIBASEURL")).startsWith("https://");
         assertThat(configValue("prod", "WXAI_PAY_BASEURL")).startsWith("https://");
@@ -600,31 +687,29 @@ class KubernetesManifestsTest {
     /** Environment variables the JVM reads before Spring starts. */
     private static final java.util.Set<String> JVM_VARIABLES = java.util.Set.of("JAVA_TOOL_OPTIONS");
 
-    static List<Map<String, Object>> overlay(String env) {
-        return OVERLAYS.computeIfAbsent(env, name -> Kustomize.build(Repo.path("k8s", "overlays", name)));
-    }
-
     private static String namespace(String env) {
         return Yamls.stringAt(Yamls.load(Repo.path("k8s", "overlays", env, "kustomization.yaml")), "namespace");
     }
 
     /** The services an overlay runs: all of them in dev; in prod all but the sandbox. */
+    /** What the public Ingress may route: the gateway's public paths (README, Endpoints), nothing internal. */
+    private static final Set<String> PUBLIC_PATHS = Set.of("/wechat", "/pay/notify", "/api", "/auth", "/shop", "/admin");
+
     private static List<String> modules(String env) {
         return Repo.SERVICE_MODULES.stream().filter(module -> env.equals("dev") || !module.equals("sandbox")).toList();
     }
 
-    private static List<Map<String, Object>> ofKind(String env, String kind) {
-        return overlay(env).stream().filter(resource -> Kustomize.kind(resource).equals(kind)).toList();
-    }
-
-    private static Map<String, Object> find(String env, String kind, String name) {
-        return ofKind(env, kind).stream().filter(resource -> name.equals(Kustomize.name(resource))).findFirst().orElse(null);
+    /** Init containers and containers of a Deployment's or a Job's pod. */
+    private static List<Map<String, Object>> containers(Map<String, Object> workload) {
+        return Stream.of("initContainers", "containers")
+                .flatMap(field -> Yamls.listAt(workload, "spec", "template", "spec", field).stream())
+                .map(Yamls::map).toList();
     }
 
     private static Map<String, Object> container(String env, String module) {
         Map<String, Object> deployment = find(env, "Deployment", module);
         assertThat(deployment).as(env + ": Deployment " + module).isNotNull();
-        return Kustomize.containers(deployment).stream()
+        return containers(deployment).stream()
                 .filter(container -> module.equals(Yamls.stringAt(container, "name")))
                 .findFirst().orElseThrow(() -> new AssertionError(module + ": no container named " + module));
     }
@@ -684,7 +769,7 @@ class KubernetesManifestsTest {
 
     private static String topicName(Map<String, Object> topic) {
         String name = Yamls.stringAt(topic, "spec", "topicName");
-        return name != null ? name : Kustomize.name(topic);
+        return name != null ? name : RenderedOverlay.name(topic);
     }
 
     private static Map<String, Integer> topicPartitions(String env) {

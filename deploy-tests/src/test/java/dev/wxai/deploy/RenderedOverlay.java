@@ -28,6 +28,15 @@ final class RenderedOverlay {
         return of(env).stream().filter(resource -> kind.equals(resource.get("kind"))).toList();
     }
 
+    /** The resource of this kind and name, or null: absence is often what a test reports. */
+    static Map<String, Object> find(String env, String kind, String name) {
+        return ofKind(env, kind).stream().filter(resource -> name.equals(name(resource))).findFirst().orElse(null);
+    }
+
+    static String name(Map<String, Object> resource) {
+        return Yamls.stringAt(resource, "metadata", "name");
+    }
+
     private static List<Map<String, Object>> render(String env) {
         ProcessBuilder command = new ProcessBuilder("kubectl", "kustomize", Repo.path("k8s", "overlays", env).toString())
                 .redirectErrorStream(true);

@@ -104,54 +104,48 @@ class ScrapeConfigTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
-    void aServiceMonitorScrapesEveryServiceWithMetricsUnderItsOwnJobName(String env) {
-        List<Map<String, Object>> resources = KubernetesManifestsTest.overlay(env);
-        List<Map<String, Object>> monitors = ofKind(resources, "ServiceMonitor");
-        assertThat(monitors).as("ServiceMonitors").isNotEmpty();
+    void aPodMonitorScrapesEveryServiceWithMetricsOnItsManagementPortUnderItsOwnJobName(String env) {
+        List<Map<String, Object>> monitors = RenderedOverlay.ofKind(env, "PodMonitor");
+        assertThat(monitors).as("PodMonitors").isNotEmpty();
+        assertThat(RenderedOverlay.ofKind(env, "ServiceMonitor")).as("ServiceMonitors: they need a Service exposing the port")
+                .isEmpty();
         List<String> problems = new ArrayList<>();
-        for (Map<String, Object> deployment : ofKind(resources, "Deployment")) {
-            String module = Kustomize.name(deployment);
+        for (Map<String, Object> deployment : RenderedOverlay.ofKind(env, "Deployment")) {
+            String module = RenderedOverlay.name(deployment);
             ServiceModule service = ServiceModule.of(module);
             Map<String, Object> podLabels = Yamls.mapAt(deployment, "spec", "template", "metadata", "labels");
+            Map<String, Object> container = Yamls.map(Yamls.listAt(deployment, "spec", "template", "spec", "containers").get(0));
             List<String> scrapes = new ArrayList<>();
-            // Every Service in front of the pods: the gateway has one for its public port and one for its actuator.
-            for (Map<String, Object> svc : ofKind(resources, "Service")) {
-                if (Yamls.mapAt(svc, "spec", "selector").isEmpty() || !podLabels.entrySet().containsAll(
-                        Yamls.mapAt(svc, "spec", "selector").entrySet())) {
+            for (Map<String, Object> monitor : monitors) {
+                if (!selects(Yamls.mapAt(monitor, "spec", "selector"), podLabels)) {
                     continue;
                 }
-                Map<String, Object> labels = Yamls.mapAt(svc, "metadata", "labels");
-                for (Map<String, Object> monitor : monitors) {
-                    if (!selects(Yamls.mapAt(monitor, "spec", "selector"), labels)) {
-                        continue;
+                for (Object endpoint : Yamls.listAt(monitor, "spec", "podMetricsEndpoints")) {
+                    Object port = Yamls.listAt(container, "ports").stream()
+                            .filter(candidate -> Objects.equals(Yamls.stringAt(candidate, "name"), Yamls.stringAt(endpoint, "port")))
+                            .findFirst().orElse(null);
+                    if (port == null) {
+                        continue; // the Operator finds no target in a pod without the endpoint's port
                     }
-                    for (Object endpoint : Yamls.listAt(monitor, "spec", "endpoints")) {
-                        Object port = Yamls.listAt(svc, "spec", "ports").stream()
-                                .filter(candidate -> Objects.equals(Yamls.stringAt(candidate, "name"), Yamls.stringAt(endpoint, "port")))
-                                .findFirst().orElse(null);
-                        if (port == null) {
-                            continue; // the Operator finds no target on a Service without the endpoint's port
-                        }
-                        String target = Kustomize.name(monitor) + " -> Service " + Kustomize.name(svc) + ":" + Yamls.stringAt(port, "name");
-                        String path = Yamls.stringAt(endpoint, "path");
-                        String job = labels.get(Yamls.stringAt(monitor, "spec", "jobLabel")) == null ? module
-                                : String.valueOf(labels.get(Yamls.stringAt(monitor, "spec", "jobLabel")));
-                        if (!String.valueOf(service.actuatorPort()).equals(Yamls.stringAt(port, "port"))) {
-                            problems.add(module + ": " + target + " is port " + Yamls.stringAt(port, "port")
-                                    + ", not the actuator's (" + service.actuatorPort() + ")");
-                        }
-                        if (!(service.actuatorBasePath() + "/prometheus").equals(path)) {
-                            problems.add(module + ": " + target + " path " + path);
-                        }
-                        if (!module.equals(job)) {
-                            problems.add(module + ": scraped as job " + job + "; the alerts expect the service name, as in compose");
-                        }
-                        scrapes.add(target);
+                    String target = RenderedOverlay.name(monitor) + " -> pod port " + Yamls.stringAt(port, "name");
+                    String path = Yamls.stringAt(endpoint, "path");
+                    String jobLabel = Yamls.stringAt(monitor, "spec", "jobLabel");
+                    String job = jobLabel == null || podLabels.get(jobLabel) == null ? module : String.valueOf(podLabels.get(jobLabel));
+                    if (!String.valueOf(service.actuatorPort()).equals(Yamls.stringAt(port, "containerPort"))) {
+                        problems.add(module + ": " + target + " is port " + Yamls.stringAt(port, "containerPort")
+                                + ", not the actuator's (" + service.actuatorPort() + ")");
                     }
+                    if (!(service.actuatorBasePath() + "/prometheus").equals(path)) {
+                        problems.add(module + ": " + target + " path " + path);
+                    }
+                    if (!module.equals(job)) {
+                        problems.add(module + ": scraped as job " + job + "; the alerts expect the service name, as in compose");
+                    }
+                    scrapes.add(target);
                 }
             }
             if (service.exposesPrometheus() && scrapes.size() != 1) {
-                problems.add(module + ": scraped by " + scrapes + ", expected exactly one ServiceMonitor endpoint");
+                problems.add(module + ": scraped by " + scrapes + ", expected exactly one PodMonitor endpoint");
             }
             if (!service.exposesPrometheus() && !scrapes.isEmpty()) {
                 problems.add(module + ": exposes no metrics but " + scrapes + " scrape it (a target always down)");
@@ -163,15 +157,14 @@ class ScrapeConfigTest {
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
     void prometheusInNamespaceMonitoringMayReachEveryActuator(String env) {
-        List<Map<String, Object>> resources = KubernetesManifestsTest.overlay(env);
         List<String> problems = new ArrayList<>();
-        for (Map<String, Object> deployment : ofKind(resources, "Deployment")) {
-            ServiceModule service = ServiceModule.of(Kustomize.name(deployment));
+        for (Map<String, Object> deployment : RenderedOverlay.ofKind(env, "Deployment")) {
+            ServiceModule service = ServiceModule.of(RenderedOverlay.name(deployment));
             if (!service.exposesPrometheus()) {
                 continue;
             }
             Map<String, Object> podLabels = Yamls.mapAt(deployment, "spec", "template", "metadata", "labels");
-            boolean allowed = ofKind(resources, "NetworkPolicy").stream()
+            boolean allowed = RenderedOverlay.ofKind(env, "NetworkPolicy").stream()
                     .filter(policy -> selects(Yamls.mapAt(policy, "spec", "podSelector"), podLabels))
                     .flatMap(policy -> Yamls.listAt(policy, "spec", "ingress").stream())
                     .anyMatch(rule -> Yamls.listAt(rule, "from").stream().anyMatch(peer ->
@@ -180,15 +173,11 @@ class ScrapeConfigTest {
                             && Yamls.listAt(rule, "ports").stream().anyMatch(port ->
                             String.valueOf(service.actuatorPort()).equals(Yamls.stringAt(port, "port"))));
             if (!allowed) {
-                problems.add(Kustomize.name(deployment) + ": no NetworkPolicy lets namespace monitoring reach port "
+                problems.add(RenderedOverlay.name(deployment) + ": no NetworkPolicy lets namespace monitoring reach port "
                         + service.actuatorPort());
             }
         }
         assertThat(problems).isEmpty();
-    }
-
-    private static List<Map<String, Object>> ofKind(List<Map<String, Object>> resources, String kind) {
-        return resources.stream().filter(resource -> Kustomize.kind(resource).equals(kind)).toList();
     }
 
     /** A label selector (matchLabels and matchExpressions with In, NotIn, Exists, DoesNotExist) against labels. */

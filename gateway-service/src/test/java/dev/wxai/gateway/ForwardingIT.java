@@ -38,6 +38,7 @@ class ForwardingIT {
         registry.add("spring.data.redis.url", TestRedis::url);
         registry.add("wxai.gateway.ingress-uris", UPSTREAM::uri);
         registry.add("wxai.gateway.order-uris", UPSTREAM::uri);
+        UPSTREAM.checkedOnItsManagementPort(registry);
     }
 
     @BeforeEach

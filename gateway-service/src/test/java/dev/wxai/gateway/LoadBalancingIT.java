@@ -27,8 +27,9 @@ class LoadBalancingIT {
     @RegisterExtension
 
     static final Upstream FIRST = new Upstream();
+    /** Another address, the same management port: a second pod of the same Deployment. */
     @RegisterExtension
-    static final Upstream SECOND = new Upstream();
+    static final Upstream SECOND = new Upstream("127.0.0.2", FIRST.managementPort());
 
     @LocalServerPort
     int port;
@@ -38,6 +39,7 @@ class LoadBalancingIT {
         registry.add("spring.data.redis.url", TestRedis::url);
         registry.add("wxai.gateway.ingress-uris", () -> FIRST.uri() + "," + SECOND.uri());
         registry.add("wxai.gateway.order-uris", FIRST::uri);
+        FIRST.checkedOnItsManagementPort(registry);
         registry.add("spring.cloud.loadbalancer.health-check.interval", () -> "500ms");
     }
 

@@ -37,6 +37,7 @@ class ManagementPortIT {
         registry.add("spring.data.redis.url", TestRedis::url);
         registry.add("wxai.gateway.ingress-uris", UPSTREAM::uri);
         registry.add("wxai.gateway.order-uris", UPSTREAM::uri);
+        UPSTREAM.checkedOnItsManagementPort(registry);
         // A fixed port, as in production (8180), not the random one tests get by default: Spring Cloud Gateway
         // refuses to route on the management port only when it knows the port.
         int managementPort = ServiceProcess.freePorts(1)[0];

@@ -38,6 +38,7 @@ class RateLimitIT {
         registry.add("spring.data.redis.url", TestRedis::url);
         registry.add("wxai.gateway.ingress-uris", UPSTREAM::uri);
         registry.add("wxai.gateway.order-uris", UPSTREAM::uri);
+        UPSTREAM.checkedOnItsManagementPort(registry);
         registry.add("wxai.gateway.trusted-proxies", () -> "127.0.0.1");
         // API (with sign-in and the member page): 20 requests per minute per address. Operators: 5 per minute per
         // token.

@@ -35,6 +35,7 @@ class RedisDownIT {
         registry.add("spring.data.redis.url", () -> "redis://127.0.0.1:1");
         registry.add("wxai.gateway.ingress-uris", UPSTREAM::uri);
         registry.add("wxai.gateway.order-uris", UPSTREAM::uri);
+        UPSTREAM.checkedOnItsManagementPort(registry);
         // One request a minute: without Redis, every one of the five would be refused if it were enforced.
         registry.add("wxai.gateway.api.replenish-rate", () -> "1");
         registry.add("wxai.gateway.api.burst-capacity", () -> "60");

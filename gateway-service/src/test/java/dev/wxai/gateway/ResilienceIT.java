@@ -94,6 +94,7 @@ class ResilienceIT {
             registry.add("spring.data.redis.url", TestRedis::url);
             registry.add("wxai.gateway.ingress-uris", UPSTREAM::uri);
             registry.add("wxai.gateway.order-uris", UPSTREAM::uri);
+            UPSTREAM.checkedOnItsManagementPort(registry);
             registry.add("wxai.gateway.web-origins", () -> "https://shop.example.com");
         }
 

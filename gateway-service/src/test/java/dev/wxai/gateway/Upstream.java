@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -13,7 +14,9 @@ import reactor.netty.http.server.HttpServer;
 /**
  * Stands where the ingress and the order-service stand: answers requests 200 (paths with "flaky" fail twice first,
  * queries with "slow=" answer after {@link #SLOW}) and keeps what reached it, so that a test can tell what the gateway
- * let through and how. Registered as a JUnit extension ({@code @RegisterExtension static}), it stops after its class.
+ * let through and how. Like the real services, its readiness answers only on its management port; its public port
+ * answers {@code /actuator/**} 404. Registered as a JUnit extension ({@code @RegisterExtension static}), it stops after
+ * its class.
  */
 final class Upstream implements AutoCloseable, AfterAllCallback {
 
@@ -29,13 +32,29 @@ final class Upstream implements AutoCloseable, AfterAllCallback {
     private final ConcurrentHashMap<String, AtomicInteger> hits = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Received> last = new ConcurrentHashMap<>();
     private final DisposableServer server;
+    private final DisposableServer management;
     /** Like a service shutting down: readiness and everything else answer 503. */
     private volatile boolean unready;
     /** What every request is answered, when a test chose it. */
     private volatile Answer fixed;
 
     Upstream() {
-        server = HttpServer.create().host("127.0.0.1").port(0)
+        this("127.0.0.1", 0);
+    }
+
+    /**
+     * @param host           a loopback address: two instances of one service share a management port on different
+     *                       addresses (127.0.0.1, 127.0.0.2), as pods of one Deployment do
+     * @param managementPort 0 for any free one
+     */
+    Upstream(String host, int managementPort) {
+        management = HttpServer.create().host(host).port(managementPort)
+                .handle((request, response) -> response.status(
+                                request.path().startsWith("actuator/health") ? unready ? 503 : 200 : 404)
+                        .header("Content-Type", "application/json")
+                        .sendString(Mono.just(unready ? "{\"status\":\"OUT_OF_SERVICE\"}" : "{\"status\":\"UP\"}")))
+                .bindNow();
+        server = HttpServer.create().host(host).port(0)
                 .handle((request, response) -> request.receive().aggregate().asString().defaultIfEmpty("")
                         .flatMap(body -> {
                             int hit = hits.computeIfAbsent(request.path(), path -> new AtomicInteger()).incrementAndGet();
@@ -50,8 +69,11 @@ final class Upstream implements AutoCloseable, AfterAllCallback {
     }
 
     private Answer answer(String path, int hit) {
+        if (path.startsWith("actuator")) {
+            return new Answer(404, "text/plain", "no actuator on the public port");
+        }
         Answer chosen = fixed;
-        if (chosen != null && !path.startsWith("actuator")) {
+        if (chosen != null) {
             return chosen;
         }
         // Paths with "flaky" fail their first two hits, like an upstream that is restarting.
@@ -63,7 +85,7 @@ final class Upstream implements AutoCloseable, AfterAllCallback {
         unready = true;
     }
 
-    /** Every request but readiness checks gets this answer from now on. */
+    /** Every request gets this answer from now on (readiness, on the management port, stays as it was). */
     void answerWith(int status, String contentType, String body) {
         fixed = new Answer(status, contentType, body);
     }
@@ -73,7 +95,18 @@ final class Upstream implements AutoCloseable, AfterAllCallback {
     }
 
     String uri() {
-        return "http://127.0.0.1:" + server.port();
+        return "http://" + server.host() + ":" + server.port();
+    }
+
+    /** Where its readiness answers: the gateway's {@code spring.cloud.loadbalancer.clients.*.health-check.port}. */
+    int managementPort() {
+        return management.port();
+    }
+
+    /** Points the gateway's readiness checks of both upstream services at this upstream's management port. */
+    void checkedOnItsManagementPort(DynamicPropertyRegistry registry) {
+        registry.add("spring.cloud.loadbalancer.clients.ingress.health-check.port", this::managementPort);
+        registry.add("spring.cloud.loadbalancer.clients.order.health-check.port", this::managementPort);
     }
 
     int hits(String path) {
@@ -94,6 +127,7 @@ final class Upstream implements AutoCloseable, AfterAllCallback {
     @Override
     public void close() {
         server.disposeNow();
+        management.disposeNow();
     }
 
     @Override

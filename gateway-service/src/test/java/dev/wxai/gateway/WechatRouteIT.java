@@ -43,6 +43,7 @@ class WechatRouteIT {
         registry.add("spring.data.redis.url", TestRedis::url);
         registry.add("wxai.gateway.ingress-uris", INGRESS::uri);
         registry.add("wxai.gateway.order-uris", INGRESS::uri);
+        INGRESS.checkedOnItsManagementPort(registry);
         registry.add("wxai.gateway.ingress-timeout", () -> "1s");
     }
 

@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -23,6 +25,24 @@ import tools.jackson.databind.JsonNode;
  * or with a wrong operator token. The sandbox plays WeChat's authorize page and code exchange.
  */
 class AccessIT extends OrderServiceStack {
+
+    @LocalManagementPort
+    int managementPort;
+
+    @Test
+    void theActuatorAnswersOnlyOnTheManagementPort() {
+        for (String endpoint : new String[] {"/actuator/health", "/actuator/health/readiness", "/actuator/prometheus"}) {
+            int status = api.get().uri(endpoint).exchange().returnResult(Void.class).getStatus().value();
+            assertThat(status).as("public port, " + endpoint).isIn(401, 403, 404);
+        }
+        WebTestClient management = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + managementPort).build();
+        management.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+        management.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).value(metrics -> assertThat(metrics).contains("application=\"order-service\""));
+        // Nothing but the actuator there: the API stays on its own port.
+        assertThat(management.get().uri("/api/products").exchange().returnResult(Void.class).getStatus().value())
+                .isIn(401, 403, 404);
+    }
 
     @Test
     void anonymousCallsToOrdersHistoryMeAndRefundsAre401AndChangeNothing() {

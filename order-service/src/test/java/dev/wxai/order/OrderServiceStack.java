@@ -95,6 +95,8 @@ public abstract class OrderServiceStack {
         registry.add("wxai.web.base-url", () -> BASE_URL);
         registry.add("wxai.admin.tokens", () -> "ops-it:" + sha256(OPERATOR_TOKEN));
         registry.add("wxai.internal.port", () -> 0);
+        // The actuator's own port (8183 in production), a free one here.
+        registry.add("management.server.port", () -> 0);
         // The tests run sweeps themselves.
         registry.add("wxai.order.sweep-interval", () -> "1h");
         registry.add("wxai.order.outbox-interval", () -> "200ms");

@@ -43,14 +43,17 @@ final class Stack implements AutoCloseable {
     Stack(String database, Map<String, String> ingressOverrides, String redisUrl, Map<String, String> workerOverrides) {
         String kafka = KafkaBroker.embedded().bootstrapServers();
         TestDatabase.recreate(database);
-        int[] ports = ServiceProcess.freePorts(7);
+        int[] ports = ServiceProcess.freePorts(9);
         int sandboxPort = ports[0];
         int orderPort = ports[1];
         int ingressPort = ports[2];
         int gatewayPort = ports[3];
         int workerPort = ports[4];
-        // The gateway's actuator is not on its public port (management.server.port, 8180 in production).
+        // No actuator on a public port (management.server.port: 8180, 8181, 8183 in production); the worker has no
+        // public port, its only one is its actuator's.
         int gatewayManagementPort = ports[5];
+        int ingressManagementPort = ports[7];
+        int orderManagementPort = ports[8];
         // The order-service's internal port: the workers read entitlements there.
         int orderInternalPort = ports[6];
         sandbox = "http://127.0.0.1:" + sandboxPort;
@@ -94,14 +97,14 @@ final class Stack implements AutoCloseable {
                 "wxai.web.dev-bridge-url", sandbox + "/sandbox/weixin-jsbridge.js",
                 "wxai.admin.tokens", "e2e:" + sha256(OPERATOR_TOKEN)));
         order.put("wxai.internal.port", String.valueOf(orderInternalPort));
-        services.add(ServiceProcess.start("order-service", orderPort, "256m", order));
+        services.add(ServiceProcess.start("order-service", orderPort, orderManagementPort, "256m", order));
         Map<String, String> ingress = new HashMap<>(Map.of(
                 "spring.kafka.bootstrap-servers", kafka,
                 "spring.data.redis.url", redisUrl,
                 "wxai.wechat.app-id", appId,
                 "wxai.wechat.token", TOKEN));
         ingress.putAll(ingressOverrides);
-        services.add(ServiceProcess.start("wechat-ingress-service", ingressPort, "256m", ingress));
+        services.add(ServiceProcess.start("wechat-ingress-service", ingressPort, ingressManagementPort, "256m", ingress));
         Map<String, String> worker = new HashMap<>(Map.of(
                 "spring.kafka.bootstrap-servers", kafka,
                 "spring.data.redis.url", redisUrl,
@@ -117,6 +120,9 @@ final class Stack implements AutoCloseable {
                 "spring.data.redis.url", redisUrl,
                 "wxai.gateway.ingress-uris", "http://127.0.0.1:" + ingressPort,
                 "wxai.gateway.order-uris", "http://127.0.0.1:" + orderPort,
+                // Readiness of the upstreams, on their management ports.
+                "spring.cloud.loadbalancer.clients.ingress.health-check.port", String.valueOf(ingressManagementPort),
+                "spring.cloud.loadbalancer.clients.order.health-check.port", String.valueOf(orderManagementPort),
                 // The sandbox's chat page calls /api/** from its own origin (as bin/stack allows it).
                 "wxai.gateway.web-origins", sandbox + ",http://localhost:" + sandboxPort,
                 // Every test and browser here is one address: 127.0.0.1. The per-address limit is the gateway's own
@@ -158,7 +164,7 @@ final class Stack implements AutoCloseable {
         }
     }
 
-    /** Where the service's actuator answers ({@code /actuator/prometheus}): for the gateway, its management port. */
+    /** Where the service's actuator answers ({@code /actuator/prometheus}): its management port. */
     String managementUrl(String module) {
         return service(module).managementUrl();
     }

@@ -11,7 +11,7 @@ import org.springframework.validation.annotation.Validated;
  * Where the worker learns what users paid for: the order-service's internal port (MySQL is the record), cached in
  * Redis.
  *
- * @param url        {@code WXAI_ENTITLEMENTS_URL}: the order-service's internal port, e.g. {@code http://order-service:8183}
+ * @param url        {@code WXAI_ENTITLEMENTS_URL}: the order-service's internal port, e.g. {@code http://order-service:8283}
  * @param token      {@code WXAI_INTERNAL_TOKEN}, the same value the order-service expects; never logged
  * @param cacheTtl   how long a cached entitlement is trusted without an order event refreshing it
  * @param timeout    a lookup slower than this counts as failed

@@ -11,7 +11,7 @@ import org.springframework.validation.annotation.Validated;
  * The service-to-service port: what the workers read (entitlements), never routed by the gateway and reachable in
  * Kubernetes only from the workers' pods (NetworkPolicy). Callers also present a shared bearer token.
  *
- * @param port  {@code WXAI_INTERNAL_PORT}, 8183 by default
+ * @param port  {@code WXAI_INTERNAL_PORT}, 8283 by default
  * @param token {@code WXAI_INTERNAL_TOKEN}, the same value the workers send; at least 16 characters; never logged
  */
 @Validated

@@ -9,6 +9,7 @@ import dev.wxai.testsupport.WechatRequests;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -25,6 +26,10 @@ class BrokerStoppedIT {
 
     @LocalServerPort
     int port;
+
+    /** Probes ask the management port; the webhook's port serves no actuator. */
+    @LocalManagementPort
+    int managementPort;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -43,8 +48,10 @@ class BrokerStoppedIT {
     void stoppedBrokerMeansNoSuccessAndTheRetryMayPublish() {
         WebTestClient client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
         String openid = WechatRequests.newOpenid();
+        WebTestClient probes = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + managementPort).build();
         post(client, openid, WechatRequests.newMsgId()).expectStatus().isOk().expectBody(String.class).isEqualTo("success");
-        client.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+        client.get().uri("/actuator/health").exchange().expectStatus().isNotFound();
+        probes.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
 
         BROKER.stop();
         String msgId = WechatRequests.newMsgId();
@@ -55,9 +62,9 @@ class BrokerStoppedIT {
         // The claim was released, so WeChat's next delivery is treated as new and published.
         assertThat(TestRedis.template().hasKey(Keys.dedupe(APP_ID, msgId)).block()).isFalse();
         // Out of rotation while the broker is away, but alive: nothing should restart the pod.
-        client.get().uri("/actuator/health/readiness").exchange().expectStatus().isEqualTo(503)
+        probes.get().uri("/actuator/health/readiness").exchange().expectStatus().isEqualTo(503)
                 .expectBody().jsonPath("$.components.kafka.status").isEqualTo("DOWN");
-        client.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+        probes.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
     }
 
     private static WebTestClient.ResponseSpec post(WebTestClient client, String openid, String msgId) {
