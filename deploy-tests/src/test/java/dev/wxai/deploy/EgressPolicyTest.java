@@ -33,7 +33,10 @@ class EgressPolicyTest {
             assertThat(ports).as(service).contains("UDP/53", "TCP/6379");
             assertThat(ports.contains("TCP/443")).as(service + " on the internet")
                     .isEqualTo(service.equals("ai-worker-service") || service.equals("order-service"));
-            assertThat(ports.contains("TCP/9092")).as(service + " to Kafka").isEqualTo(!service.equals("gateway-service"));
+            // Plaintext 9092 in dev; in prod only the TLS listener where users sign in (9093).
+            String kafka = env.equals("prod") ? "TCP/9093" : "TCP/9092";
+            assertThat(ports.contains(kafka)).as(service + " to Kafka").isEqualTo(!service.equals("gateway-service"));
+            assertThat(ports.contains("TCP/9092") && env.equals("prod")).as(service + " to plaintext Kafka in prod").isFalse();
             assertThat(ports.contains("TCP/3306")).as(service + " to MySQL").isEqualTo(service.equals("order-service"));
         }
         assertThat(ports(policies, "ai-worker-service")).contains("TCP/8283");
