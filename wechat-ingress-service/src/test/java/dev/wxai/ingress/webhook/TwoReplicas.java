@@ -26,6 +26,8 @@ final class TwoReplicas implements AutoCloseable {
         for (int i = 0; i < 2; i++) {
             Map<String, Object> properties = new java.util.HashMap<>(Map.of(
                     "server.port", 0,
+                    // Two replicas in one JVM: each its own management port, as each pod has its own address.
+                    "management.server.port", 0,
                     "spring.kafka.bootstrap-servers", KafkaBroker.embedded().bootstrapServers(),
                     "spring.data.redis.url", TestRedis.url(),
                     "wxai.wechat.token", TOKEN,
