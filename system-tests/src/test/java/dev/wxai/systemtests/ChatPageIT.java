@@ -10,7 +10,6 @@ import dev.wxai.common.wechat.PassiveReply;
 import dev.wxai.common.wechat.SafeModeReply;
 import dev.wxai.testsupport.SandboxClient;
 import dev.wxai.testsupport.TestDatabase;
-import dev.wxai.testsupport.TestRedis;
 import dev.wxai.testsupport.WechatRequests;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -109,7 +108,7 @@ class ChatPageIT {
                 "SELECT CONCAT(openid, ':', status) FROM orders WHERE out_trade_no = '" + order[0] + "'"))
                 .isEqualTo(openid + ":PAID");
         // And the workers' cache of the membership follows through order.events.
-        await().atMost(REPLY_WAIT).until(() -> TestRedis.template().hasKey(Keys.entitlement(openid)).block());
+        await().atMost(REPLY_WAIT).until(() -> stack.redis().exists(Keys.entitlement(openid)));
     }
 
     @Test

@@ -36,19 +36,22 @@ class MembershipRecordIT {
 
     @BeforeAll
     static void startEveryService() {
-        redis = RedisServer.start();
+        redis = Stack.redisWithUsers();
         // One free question a day: the second message tells whether the worker sees the membership.
-        stack = new Stack("wxai_e2e_member", Map.of(), redis.url(), Map.of("wxai.worker.free-daily-quota", "1"));
+        stack = new Stack("wxai_e2e_member", Map.of(), redis, Map.of("wxai.worker.free-daily-quota", "1"));
         sandbox = new SandboxClient(stack.sandbox());
     }
 
     @AfterAll
     static void stopEveryService() {
-        if (stack != null) {
-            stack.close();
-        }
-        if (redis != null) {
-            redis.close();
+        try {
+            if (stack != null) {
+                stack.close();
+            }
+        } finally {
+            if (redis != null) {
+                redis.close();
+            }
         }
     }
 

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.wxai.common.event.Topics;
 import dev.wxai.common.redis.Keys;
 import dev.wxai.testsupport.KafkaBroker;
-import dev.wxai.testsupport.TestRedis;
 import dev.wxai.testsupport.SandboxClient;
 import dev.wxai.testsupport.TopicSnapshot;
 import dev.wxai.testsupport.WechatRequests;
@@ -151,7 +150,7 @@ class MessagePathIT {
         assertThat(JSON.readTree(buyer.get("/api/me").body()).path("active").asBoolean()).isTrue();
         // Outbox → Kafka → worker: the membership becomes the user's entitlement.
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> TestRedis.template().hasKey(Keys.entitlement(openid)).block());
+                .until(() -> stack.redis().exists(Keys.entitlement(openid)));
         // One trace from the notification through the outbox to the event the worker consumed.
         List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> events = TopicSnapshot.read(
                 KafkaBroker.embedded().bootstrapServers(), Topics.ORDER_EVENTS, record -> outTradeNo.equals(record.key()));

@@ -2,9 +2,9 @@ package dev.wxai.systemtests;
 
 import dev.wxai.testsupport.KafkaBroker;
 import dev.wxai.testsupport.PayKeys;
+import dev.wxai.testsupport.RedisServer;
 import dev.wxai.testsupport.ServiceProcess;
 import dev.wxai.testsupport.TestDatabase;
-import dev.wxai.testsupport.TestRedis;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,8 +14,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Every service as its own JVM from its runnable jar, against the in-JVM KRaft broker, the real Redis and MariaDB,
- * and the sandbox playing WeChat and DeepSeek: the production topology on one machine.
+ * Every service as its own JVM from its runnable jar, against the in-JVM KRaft broker, a real Redis and MariaDB,
+ * and the sandbox playing WeChat and DeepSeek: the production topology on one machine. Each service reaches Redis as
+ * its production ACL user ({@code k8s/redis/users.acl}), so every path these tests walk also proves that its user
+ * may do what the path needs.
  */
 final class Stack implements AutoCloseable {
 
@@ -28,19 +30,24 @@ final class Stack implements AutoCloseable {
     /** A fresh appid per stack: its access token and dedupe keys cannot meet another run's. */
     final String appId = "wxe2e" + UUID.randomUUID().toString().substring(0, 8);
     private final List<ServiceProcess> services = new ArrayList<>();
+    private final RedisServer redis;
+    private final boolean ownRedis;
     private final String gateway;
     private final String sandbox;
 
     /** @param ingressOverrides extra ingress properties, e.g. passive reply mode or an EncodingAESKey */
     Stack(String database, Map<String, String> ingressOverrides) {
-        this(database, ingressOverrides, TestRedis.url(), Map.of());
+        this(database, ingressOverrides, null, Map.of());
     }
 
     /**
-     * @param redisUrl        the Redis every service uses (a test's own {@code RedisServer} when it stops or empties it)
+     * @param redis           the Redis the services use, started with {@link #redisWithUsers()} (a test's own when it
+     *                        stops or empties it); {@code null}: the stack starts and stops its own
      * @param workerOverrides extra worker properties, e.g. a smaller free quota
      */
-    Stack(String database, Map<String, String> ingressOverrides, String redisUrl, Map<String, String> workerOverrides) {
+    Stack(String database, Map<String, String> ingressOverrides, RedisServer redis, Map<String, String> workerOverrides) {
+        this.ownRedis = redis == null;
+        this.redis = ownRedis ? redisWithUsers() : redis;
         String kafka = KafkaBroker.embedded().bootstrapServers();
         TestDatabase.recreate(database);
         int[] ports = ServiceProcess.freePorts(9);
@@ -78,7 +85,7 @@ final class Stack implements AutoCloseable {
                 "spring.r2dbc.username", TestDatabase.user(),
                 "spring.r2dbc.password", TestDatabase.password(),
                 "spring.flyway.url", TestDatabase.jdbcUrl(database),
-                "spring.data.redis.url", redisUrl,
+                "spring.data.redis.url", this.redis.url("wxai-order"),
                 "spring.kafka.bootstrap-servers", kafka));
         order.putAll(Map.of(
                 "wxai.pay.app-id", appId,
@@ -100,14 +107,14 @@ final class Stack implements AutoCloseable {
         services.add(ServiceProcess.start("order-service", orderPort, orderManagementPort, "256m", order));
         Map<String, String> ingress = new HashMap<>(Map.of(
                 "spring.kafka.bootstrap-servers", kafka,
-                "spring.data.redis.url", redisUrl,
+                "spring.data.redis.url", this.redis.url("wxai-ingress"),
                 "wxai.wechat.app-id", appId,
                 "wxai.wechat.token", TOKEN));
         ingress.putAll(ingressOverrides);
         services.add(ServiceProcess.start("wechat-ingress-service", ingressPort, ingressManagementPort, "256m", ingress));
         Map<String, String> worker = new HashMap<>(Map.of(
                 "spring.kafka.bootstrap-servers", kafka,
-                "spring.data.redis.url", redisUrl,
+                "spring.data.redis.url", this.redis.url("wxai-worker"),
                 "wxai.wechat.app-id", appId,
                 "wxai.wechat.app-secret", APP_SECRET,
                 "wxai.wechat.api-base-url", sandbox,
@@ -117,7 +124,7 @@ final class Stack implements AutoCloseable {
         worker.putAll(workerOverrides);
         services.add(ServiceProcess.start("ai-worker-service", workerPort, "256m", worker));
         services.add(ServiceProcess.start("gateway-service", gatewayPort, gatewayManagementPort, "256m", Map.of(
-                "spring.data.redis.url", redisUrl,
+                "spring.data.redis.url", this.redis.url("wxai-gateway"),
                 "wxai.gateway.ingress-uris", "http://127.0.0.1:" + ingressPort,
                 "wxai.gateway.order-uris", "http://127.0.0.1:" + orderPort,
                 // Readiness of the upstreams, on their management ports.
@@ -132,9 +139,20 @@ final class Stack implements AutoCloseable {
         try {
             services.forEach(service -> service.awaitHealthy(START_TIMEOUT));
         } catch (RuntimeException e) {
-            close();
+            stopAll();
             throw e;
         }
+    }
+
+    /** A Redis whose users are production's ({@code k8s/redis/users.acl}), each service's with a test password. */
+    static RedisServer redisWithUsers() {
+        Path root = Path.of(System.getProperty("wxai.root", "..")).toAbsolutePath().normalize();
+        return RedisServer.startWithUsers(root.resolve("k8s").resolve("redis").resolve("users.acl"));
+    }
+
+    /** The stack's Redis: the test looks at it as its own admin user ({@link RedisServer#url()}). */
+    RedisServer redis() {
+        return redis;
     }
 
     private static String sha256(String token) {
@@ -173,10 +191,34 @@ final class Stack implements AutoCloseable {
         return services.stream().filter(service -> service.module().equals(module)).findFirst().orElseThrow();
     }
 
+    /**
+     * Stops every service, then fails if Redis refused any of them anything on the way (its {@code ACL LOG}): a path
+     * whose user lacks a key pattern or a command must not pass as a fallback or a logged warning.
+     */
     @Override
     public void close() {
+        String refusals;
+        try {
+            for (int i = services.size() - 1; i >= 0; i--) {
+                services.get(i).close();
+            }
+            refusals = redis.refusals();
+        } finally {
+            if (ownRedis) {
+                redis.close();
+            }
+        }
+        if (!refusals.isEmpty()) {
+            throw new AssertionError("Redis refused a service's user (k8s/redis/users.acl):\n" + refusals);
+        }
+    }
+
+    private void stopAll() {
         for (int i = services.size() - 1; i >= 0; i--) {
             services.get(i).close();
+        }
+        if (ownRedis) {
+            redis.close();
         }
     }
 }
