@@ -32,6 +32,9 @@ import org.springframework.validation.annotation.Validated;
  * @param dailyModelCalls   the account's model calls per day, all workers together; 0 = no ceiling
  * @param typingRenew       push mode: how often "typing" is renewed while the model thinks (0 = never shown)
  * @param typingMaxRenewals the most times it is renewed for one answer
+ * @param onAmbiguousSend   what a worker does with a message another worker died sending: WeChat may or may not have
+ *                          taken the piece in flight (its API has no idempotency key); {@code resend} it (the user may
+ *                          get it twice) or {@code skip} it (the user may not get it)
  */
 @Validated
 @ConfigurationProperties("wxai.worker")
@@ -55,7 +58,14 @@ public record WorkerProperties(
         @Min(0) long dailyModelCalls,
         @NotNull Duration typingRenew,
         @Min(1) int typingMaxRenewals,
-        @NotNull Replies replies) {
+        @NotNull Replies replies,
+        @NotNull OnAmbiguousSend onAmbiguousSend) {
+
+    /** At least once ({@code resend}) or at most once ({@code skip}) for the piece a dead worker was sending. */
+    public enum OnAmbiguousSend {
+        RESEND,
+        SKIP
+    }
 
     /**
      * What users read when the answer is not the model's.

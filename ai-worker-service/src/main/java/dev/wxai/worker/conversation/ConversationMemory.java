@@ -14,7 +14,8 @@ import reactor.core.publisher.Mono;
 /**
  * Each user's recent conversation, kept in Redis ({@code session:{openid}}, a list of turns) so that any worker
  * can answer the user's next message with the context of the last ones. Bounded three ways: the number of turns
- * kept, the characters sent with a question (oldest dropped first), and a TTL after the last message.
+ * kept, the characters sent with a question (oldest dropped first), and a TTL after the last message. The list is
+ * read and written inside the reply's own round trips ({@code ReplyClaims}); this class says what goes in and out.
  */
 @Component
 public class ConversationMemory {
@@ -27,24 +28,21 @@ public class ConversationMemory {
         this.properties = properties;
     }
 
-    /** The most recent turns, oldest first, that fit the character budget. */
-    public Mono<List<ChatTurn>> recent(String openid) {
-        return redis.opsForList().range(Keys.session(openid), 0, -1)
-                .map(json -> EventJson.read(json, ChatTurn.class))
-                .collectList()
-                .map(this::withinBudget);
+    /** The most recent of the stored turns (as read from the list), oldest first, that fit the character budget. */
+    public List<ChatTurn> recent(List<String> stored) {
+        List<ChatTurn> turns = new ArrayList<>(stored.size());
+        for (String json : stored) {
+            turns.add(EventJson.read(json, ChatTurn.class));
+        }
+        return withinBudget(turns);
     }
 
-    public Mono<Void> remember(String openid, String question, String answer) {
+    /** What a question and its answer add to the list; nothing when conversations are not kept. */
+    public List<String> turns(String question, String answer) {
         if (properties.sessionTurns() == 0) {
-            return Mono.empty();
+            return List.of();
         }
-        String key = Keys.session(openid);
-        return redis.opsForList().rightPushAll(key,
-                        EventJson.write(new ChatTurn("user", question)), EventJson.write(new ChatTurn("assistant", answer)))
-                .then(redis.opsForList().trim(key, -properties.sessionTurns(), -1))
-                .then(redis.expire(key, properties.sessionTtl()))
-                .then();
+        return List.of(EventJson.write(new ChatTurn("user", question)), EventJson.write(new ChatTurn("assistant", answer)));
     }
 
     public Mono<Void> forget(String openid) {

@@ -8,13 +8,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -23,7 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public class DeepSeekClient {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
 
     private final WebClient webClient;
@@ -39,17 +38,13 @@ public class DeepSeekClient {
 
     /** The assistant's answer to the user's latest message, given the earlier turns of the conversation. */
     public Mono<String> answer(String openid, List<ChatTurn> history, String userMessage) {
-        List<Map<String, String>> messages = new ArrayList<>();
-        messages.add(Map.of("role", "system", "content", properties.systemPrompt()));
-        history.forEach(turn -> messages.add(Map.of("role", turn.role(), "content", turn.content())));
-        messages.add(Map.of("role", "user", "content", userMessage));
-        Map<String, Object> request = Map.of(
-                "model", model,
-                "messages", messages,
-                "stream", false,
-                "max_tokens", properties.maxTokens(),
-                // DeepSeek uses `user` for abuse tracking; it needs to be stable per user, not the openid itself.
-                "user", pseudonym(openid));
+        List<ChatTurn> messages = new ArrayList<>(history.size() + 2);
+        messages.add(new ChatTurn("system", properties.systemPrompt()));
+        messages.addAll(history);
+        messages.add(new ChatTurn("user", userMessage));
+        // DeepSeek uses `user` for abuse tracking; it needs to be stable per user, not the openid itself.
+        ChatCompletion.Request request = new ChatCompletion.Request(model, messages, false, properties.maxTokens(),
+                pseudonym(openid));
         return webClient.post()
                 .uri("/chat/completions")
                 .contentType(MediaType.APPLICATION_JSON)
@@ -95,11 +90,12 @@ public class DeepSeekClient {
             throw new DeepSeekException(200, "answer has no JSON body");
         }
         try {
-            JsonNode content = JSON.readTree(body.substring(start)).path("choices").path(0).path("message").path("content");
-            if (!content.isString() || content.asString().isBlank()) {
+            ChatCompletion.Response answer = JSON.readValue(body.substring(start), ChatCompletion.Response.class);
+            ChatTurn message = answer.choices() == null || answer.choices().isEmpty() ? null : answer.choices().get(0).message();
+            if (message == null || message.content() == null || message.content().isBlank()) {
                 throw new DeepSeekException(200, "answer has no message content");
             }
-            return content.asString();
+            return message.content();
         } catch (JacksonException e) {
             throw new DeepSeekException(200, "answer is not JSON: " + e.getOriginalMessage());
         }
@@ -107,7 +103,8 @@ public class DeepSeekClient {
 
     private static String errorMessage(String body) {
         try {
-            return JSON.readTree(body).path("error").path("message").asString(body);
+            ChatCompletion.ErrorResponse error = JSON.readValue(body, ChatCompletion.ErrorResponse.class);
+            return error.error() == null || error.error().message() == null ? body : error.error().message();
         } catch (JacksonException e) {
             return body.length() > 200 ? body.substring(0, 200) : body;
         }

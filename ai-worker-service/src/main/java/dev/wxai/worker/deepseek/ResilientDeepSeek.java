@@ -47,6 +47,7 @@ public class ResilientDeepSeek {
     private final MeterRegistry meters;
     private final Counter primaryAnswers;
     private final Counter fallbackAnswers;
+    private final java.util.concurrent.ConcurrentMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
     ResilientDeepSeek(DeepSeekClient client, FallbackModel fallback, BulkheadRegistry bulkheads,
                       CircuitBreakerRegistry circuitBreakers, RetryRegistry retries, MeterRegistry meters) {
@@ -102,8 +103,9 @@ public class ResilientDeepSeek {
     }
 
     private void record(String outcome, long nanos) {
-        Timer.builder("wxai.deepseek.requests").tag("outcome", outcome).publishPercentileHistogram()
-                .register(meters).record(nanos, TimeUnit.NANOSECONDS);
+        // One timer per outcome, built once: building and registering per call was a lookup in the registry each time.
+        timers.computeIfAbsent(outcome, key -> Timer.builder("wxai.deepseek.requests").tag("outcome", key)
+                .publishPercentileHistogram().register(meters)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     static String outcome(Throwable error) {

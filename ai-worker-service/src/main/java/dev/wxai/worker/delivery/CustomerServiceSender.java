@@ -3,7 +3,9 @@ package dev.wxai.worker.delivery;
 import dev.wxai.common.log.Masking;
 import dev.wxai.common.redis.AccessTokenStore;
 import dev.wxai.common.wechat.api.WechatApiException;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -31,13 +33,16 @@ public class CustomerServiceSender {
             .onRetryExhaustedThrow((spec, signal) -> signal.failure());
 
     private final WebClient webClient;
-    private final AccessTokenStore tokens;
+    private final HeldToken tokens;
     private final MeterRegistry meters;
+    private final Counter sent;
 
-    CustomerServiceSender(@Qualifier("wechatWebClient") WebClient webClient, AccessTokenStore tokens, MeterRegistry meters) {
+    CustomerServiceSender(@Qualifier("wechatWebClient") WebClient webClient, AccessTokenStore tokens, MeterRegistry meters,
+                          Clock clock) {
         this.webClient = webClient;
-        this.tokens = tokens;
+        this.tokens = new HeldToken(tokens, clock);
         this.meters = meters;
+        this.sent = meters.counter("wxai.replies", "outcome", "sent", "errcode", "0");
     }
 
     /**
@@ -50,8 +55,8 @@ public class CustomerServiceSender {
                                 ? retryWithFreshToken(token, openid, content, error)
                                 : Mono.error(error))))
                 .retryWhen(WHILE_BUSY)
-                .doOnSuccess(sent -> count("sent", 0))
-                .doOnError(error -> count("failed", error instanceof WechatApiException wechat ? wechat.errcode() : -2));
+                .doOnSuccess(done -> sent.increment())
+                .doOnError(error -> failed(error instanceof WechatApiException wechat ? wechat.errcode() : -2));
     }
 
     /** Shows "typing" to the user for about 15 s ({@code message/custom/typing}); a rejected token is not retried here. */
@@ -67,9 +72,9 @@ public class CustomerServiceSender {
                         : Mono.empty()));
     }
 
-    /** {@code wxai_replies_total{outcome,errcode}}: messages WeChat took, and those it refused by its errcode. */
-    private void count(String outcome, int errcode) {
-        meters.counter("wxai.replies", "outcome", outcome, "errcode", String.valueOf(errcode)).increment();
+    /** {@code wxai_replies_total{outcome,errcode}}: messages WeChat took ({@link #sent}), and those it refused by errcode. */
+    private void failed(int errcode) {
+        meters.counter("wxai.replies", "outcome", "failed", "errcode", String.valueOf(errcode)).increment();
     }
 
     private Mono<Void> retryWithFreshToken(String rejected, String openid, String content, WechatApiException error) {

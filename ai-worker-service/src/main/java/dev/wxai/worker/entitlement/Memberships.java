@@ -45,11 +45,13 @@ public class Memberships {
         this.clock = clock;
     }
 
-    public Mono<Boolean> isMember(String openid) {
-        return redis.opsForValue().get(Keys.entitlement(openid))
-                .mapNotNull(EntitlementCache::membershipUntil)
-                .map(until -> until > clock.millis())
-                .switchIfEmpty(Mono.defer(() -> lookUp(openid)));
+    /**
+     * From the cache value the caller read ({@code null} or empty when there was none: the read shares the reply's
+     * first round trip to Redis), or from the order-service on a miss.
+     */
+    public Mono<Boolean> isMember(String openid, String cached) {
+        Long until = cached == null || cached.isEmpty() ? null : EntitlementCache.membershipUntil(cached);
+        return until != null ? Mono.just(until > clock.millis()) : lookUp(openid);
     }
 
     private Mono<Boolean> lookUp(String openid) {

@@ -5,7 +5,9 @@ import dev.wxai.worker.config.WorkerProperties;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +31,12 @@ import org.springframework.stereotype.Component;
  *
  * <p>A DeepSeek answer takes seconds, so handling one record at a time per partition would answer a dozen users
  * every few seconds. Here one consumer thread hands each record to {@link InboundRecordHandler} without waiting
- * and keeps polling, up to {@code wxai.worker.max-in-flight} records at once (then it pauses fetching, so nothing
- * is buffered without bound). Records finish in any order; {@link PartitionProgress} commits each partition only
- * up to its oldest unfinished record, so a crash re-reads, and never skips, what was not done.
+ * and keeps polling, up to {@code wxai.worker.max-in-flight} records at once, never more: a poll may return more
+ * records than there are free slots, and those wait here (fetching paused) until slots free up, instead of going
+ * ahead and meeting a full DeepSeek bulkhead (which answered hundreds of users with an apology under load before).
+ * Records finish in any order; {@link PartitionProgress} commits each partition only up to its oldest unfinished
+ * record, so a crash re-reads, and never skips, what was not done; a waiting record is not dispatched yet, so the
+ * commit never passes it either.
  *
  * <p>When partitions move to another pod, or the pod stops, in-flight answers get {@code drain-timeout} to finish
  * and their offsets are committed before the partitions are let go. Whatever is still running after that is
@@ -48,6 +53,8 @@ class InboundConsumer implements SmartLifecycle {
     private final WorkerProperties properties;
     private final Map<TopicPartition, PartitionProgress> progress = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Fetched records beyond the free slots, in fetch order; only the consumer thread touches it. */
+    private final Deque<ConsumerRecord<String, String>> waiting = new ArrayDeque<>();
     private volatile boolean running;
     private volatile Consumer<String, String> consumer;
     private Thread thread;
@@ -106,6 +113,7 @@ class InboundConsumer implements SmartLifecycle {
     }
 
     private void consume() {
+        waiting.clear(); // a new consumer reads from the committed offsets, which never passed these
         try (Consumer<String, String> kafka = consumers.createConsumer()) {
             consumer = kafka;
             kafka.subscribe(List.of(Topics.INBOUND), new Rebalance(kafka));
@@ -114,7 +122,10 @@ class InboundConsumer implements SmartLifecycle {
                 while (running) {
                     applyBackpressure(kafka);
                     for (ConsumerRecord<String, String> record : kafka.poll(POLL)) {
-                        dispatch(record);
+                        waiting.add(record);
+                    }
+                    while (!waiting.isEmpty() && inFlight.get() < properties.maxInFlight()) {
+                        dispatch(waiting.poll());
                     }
                     if (System.currentTimeMillis() >= nextCommit) {
                         commit(kafka, progress.keySet(), false);
@@ -141,10 +152,13 @@ class InboundConsumer implements SmartLifecycle {
         });
     }
 
-    /** Fetches nothing more while the pod is at its limit; resumes once a quarter of the slots are free. */
+    /**
+     * Fetches nothing more while the pod is at its limit or records are waiting for a slot; resumes once those went
+     * out and a quarter of the slots are free.
+     */
     private void applyBackpressure(Consumer<String, String> kafka) {
         int current = inFlight.get();
-        if (current >= properties.maxInFlight()) {
+        if (current >= properties.maxInFlight() || !waiting.isEmpty()) {
             kafka.pause(kafka.assignment());
         } else if (!kafka.paused().isEmpty() && current <= properties.maxInFlight() * 3 / 4) {
             kafka.resume(kafka.paused());
@@ -154,6 +168,7 @@ class InboundConsumer implements SmartLifecycle {
     /** Stops fetching, lets in-flight answers finish (bounded), commits what finished, and leaves the group. */
     private void drain(Consumer<String, String> kafka) {
         kafka.pause(kafka.assignment());
+        waiting.clear(); // never dispatched, so never committed: the next owner reads them
         long deadline = System.currentTimeMillis() + properties.drainTimeout().toMillis();
         log.info("Draining {} in-flight records (up to {})", inFlight.get(), properties.drainTimeout());
         while (inFlight.get() > 0 && System.currentTimeMillis() < deadline) {
@@ -233,12 +248,18 @@ class InboundConsumer implements SmartLifecycle {
             } catch (RuntimeException e) {
                 log.warn("Could not commit revoked partitions {}: {}", partitions, e.toString());
             }
-            partitions.forEach(progress::remove);
+            forget(partitions);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             // Someone else owns them already: committing now would be refused. Their records are re-read.
+            forget(partitions);
+        }
+
+        /** Their waiting records were never dispatched nor committed: the partitions' next owner reads them. */
+        private void forget(Collection<TopicPartition> partitions) {
+            waiting.removeIf(record -> partitions.contains(new TopicPartition(record.topic(), record.partition())));
             partitions.forEach(progress::remove);
         }
 

@@ -3,7 +3,6 @@ package dev.wxai.worker.inbound;
 import dev.wxai.common.event.InboundMessage;
 import dev.wxai.common.log.Masking;
 import dev.wxai.common.tracing.TraceScope;
-import dev.wxai.common.wechat.api.WechatApiException;
 import dev.wxai.worker.budget.ModelBudget;
 import dev.wxai.worker.config.DeepSeekProperties;
 import dev.wxai.worker.config.WorkerProperties;
@@ -11,11 +10,13 @@ import dev.wxai.worker.conversation.PromptFit;
 import dev.wxai.worker.delivery.TypingIndicator;
 import dev.wxai.worker.safety.ContentFilter;
 import dev.wxai.worker.conversation.ConversationMemory;
+import dev.wxai.worker.deepseek.ChatTurn;
 import dev.wxai.worker.deepseek.ResilientDeepSeek;
 import dev.wxai.worker.delivery.ReplyClaims;
 import dev.wxai.worker.delivery.ReplySender;
 import dev.wxai.worker.quota.DailyQuota;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
@@ -26,7 +27,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 
 /**
  * One inbound question (a text, or a transcribed voice message): claim it, check the command, the content filter,
@@ -42,12 +42,6 @@ class ReplyPipeline {
 
     /** How often a message another worker holds is checked; it is answered or its claim expires. */
     private static final Duration HELD_POLL = Duration.ofSeconds(1);
-    /**
-     * Once a reply went out, recording that must not fail the message: the retry of the whole pipeline would send
-     * the reply again (the Redis drill answered 4 of 9,772 messages twice that way). The mark is retried on its own,
-     * for about two minutes, while Redis comes back.
-     */
-    private static final Retry MARK = Retry.backoff(10, Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(15));
 
     private final ReplyClaims claims;
     private final DailyQuota quota;
@@ -87,52 +81,60 @@ class ReplyPipeline {
             return Mono.empty();
         }
         String owner = UUID.randomUUID().toString();
-        return Mono.defer(() -> claimed(message, record, owner));
+        // Decided before the claim, from the text alone: commands and refused questions are not charged to the quota.
+        Kind kind = isReset(message.content()) ? Kind.RESET
+                : filter.questionBlocked(message.content()) ? Kind.BLOCKED : Kind.QUESTION;
+        return Mono.defer(() -> claimed(message, record, owner, kind));
     }
 
-    private Mono<Void> claimed(InboundMessage message, ConsumerRecord<String, String> record, String owner) {
-        return claims.claim(message.msgId(), owner).flatMap(claim -> switch (claim) {
-            case CLAIMED -> answer(message, record, owner);
+    private Mono<Void> claimed(InboundMessage message, ConsumerRecord<String, String> record, String owner, Kind kind) {
+        return claims.claim(message.msgId(), message.openid(), owner, kind == Kind.QUESTION).flatMap(claimed -> switch (claimed.claim()) {
+            case CLAIMED -> answer(message, record, owner, kind, claimed);
             case SENT -> {
                 log.info("Message {} was answered before; skipping its redelivery", message.msgId());
                 yield Mono.empty();
             }
-            case HELD -> Mono.delay(HELD_POLL).then(Mono.defer(() -> claimed(message, record, owner)));
+            case HELD -> Mono.delay(HELD_POLL).then(Mono.defer(() -> claimed(message, record, owner, kind)));
+            // A reply was being sent: finish it, without asking the model again (its answer is in the state).
+            case TAKEOVER -> sender.resume(message, owner, claimed.takeover());
         });
     }
 
-    private Mono<Void> answer(InboundMessage message, ConsumerRecord<String, String> record, String owner) {
+    private Mono<Void> answer(InboundMessage message, ConsumerRecord<String, String> record, String owner, Kind kind,
+                              ReplyClaims.Claimed claimed) {
         String openid = message.openid();
-        if (isReset(message.content())) {
-            return memory.forget(openid).then(replyAndMark(message, owner, replies.reset()));
-        }
-        if (filter.questionBlocked(message.content())) {
-            log.info("Message {} holds a blocked word; refused without asking the model", message.msgId());
-            return replyAndMark(message, owner, replies.blocked());
-        }
-        return quota.tryConsume(openid).flatMap(allowed -> allowed
-                ? withinBudget(message, record, owner)
-                : replyAndMark(message, owner, replies.overQuota()));
+        return switch (kind) {
+            case RESET -> memory.forget(openid).then(replyAndMark(message, owner, replies.reset()));
+            case BLOCKED -> {
+                log.info("Message {} holds a blocked word; refused without asking the model", message.msgId());
+                yield replyAndMark(message, owner, replies.blocked());
+            }
+            case QUESTION -> quota.allows(openid, claimed.questionsToday(), claimed.cachedEntitlement())
+                    .flatMap(allowed -> allowed
+                            ? withinBudget(message, record, owner, claimed.storedTurns())
+                            : replyAndMark(message, owner, replies.overQuota()));
+        };
     }
 
     /** The account's daily model budget: spent means a polite "busy", no model call, and the question not charged. */
-    private Mono<Void> withinBudget(InboundMessage message, ConsumerRecord<String, String> record, String owner) {
+    private Mono<Void> withinBudget(InboundMessage message, ConsumerRecord<String, String> record, String owner,
+                                    List<String> storedTurns) {
         return budget.tryTake().flatMap(granted -> granted
-                ? askModel(message, record, owner)
+                ? askModel(message, record, owner, storedTurns)
                 : quota.giveBack(message.openid()).then(replyAndMark(message, owner, replies.busy())));
     }
 
-    private Mono<Void> askModel(InboundMessage message, ConsumerRecord<String, String> record, String owner) {
+    private Mono<Void> askModel(InboundMessage message, ConsumerRecord<String, String> record, String owner,
+                                List<String> storedTurns) {
         String openid = message.openid();
         String full = message.content();
         boolean cut = full.length() > properties.maxQuestionChars();
         String question = cut ? full.substring(0, properties.maxQuestionChars()) : full;
-        return memory.recent(openid)
-                .map(history -> PromptFit.history(systemPrompt, history, question, properties.maxPromptChars()))
-                .flatMap(history -> typing.whileThinking(message, deepSeek.answer(openid, history, question))
-                        .map(Optional::of)
-                        .onErrorResume(error -> quota.giveBack(openid).onErrorResume(giveBackFailed -> Mono.empty())
-                                .then(apologize(message, record, owner, error)).thenReturn(Optional.empty())))
+        List<ChatTurn> history = PromptFit.history(systemPrompt, memory.recent(storedTurns), question, properties.maxPromptChars());
+        return typing.whileThinking(message, deepSeek.answer(openid, history, question))
+                .map(Optional::of)
+                .onErrorResume(error -> quota.giveBack(openid).onErrorResume(giveBackFailed -> Mono.empty())
+                        .then(apologize(message, record, owner, error)).thenReturn(Optional.empty()))
                 .flatMap(answer -> answer.isEmpty() ? Mono.<Void>empty() : deliverAnswer(message, owner, question, answer.get(), cut))
                 .then(TraceScope.logged(() -> log.info("Answered message {} from {}", message.msgId(), Masking.openid(openid))));
     }
@@ -143,56 +145,33 @@ class ReplyPipeline {
             log.warn("The model's answer to message {} holds a blocked word; the safe text was sent instead", message.msgId());
             return replyAndMark(message, owner, replies.unsafe());
         }
-        return memory.remember(message.openid(), question, answer)
-                .then(replyAndMark(message, owner, cut ? answer + replies.questionCut() : answer));
+        return sender.send(message, owner, cut ? answer + replies.questionCut() : answer, memory.turns(question, answer),
+                ReplyClaims.Final.SENT);
     }
 
     private Mono<Void> apologize(InboundMessage message, ConsumerRecord<String, String> record, String owner,
                                  Throwable error) {
         return TraceScope.logged(() -> log.warn("The model could not answer message {}: {}", message.msgId(), error.toString()))
-                .then(whileClaimed(message, owner, deliver(message, replies.apology())
-                        .doOnSuccess(sent -> apologies.increment())
-                        .then(marked(claims.markApologized(message.msgId()), message.msgId()))
-                        .then(deadLetters.send(record, error))));
+                .then(sender.send(message, owner, replies.apology(), List.of(), ReplyClaims.Final.APOLOGIZED)
+                        .doOnSuccess(sent -> apologies.increment()))
+                .then(deadLetters.send(record, error));
     }
 
     private Mono<Void> replyAndMark(InboundMessage message, String owner, String text) {
-        return whileClaimed(message, owner, deliver(message, text).then(marked(claims.markSent(message.msgId()), message.msgId())));
-    }
-
-    private Mono<Void> marked(Mono<Void> mark, String msgId) {
-        return mark.retryWhen(MARK).onErrorResume(error -> TraceScope.logged(() -> log.error(
-                "Could not record that message {} was answered; a redelivery of it could be answered again", msgId, error)));
-    }
-
-    /** Sends only if the claim is still ours: a claim that expired (a very slow answer) was taken over. */
-    private Mono<Void> whileClaimed(InboundMessage message, String owner, Mono<Void> send) {
-        return claims.confirm(message.msgId(), owner).flatMap(stillOurs -> {
-            if (!stillOurs) {
-                log.warn("Lost the claim on message {} before replying; the worker that took it over answers",
-                        message.msgId());
-                return Mono.<Void>empty();
-            }
-            return send;
-        });
-    }
-
-    /**
-     * Sends, treating WeChat's final refusals (outside the 48-hour window, unfollowed, quota used up) as done: no
-     * retry can deliver them. Other delivery failures release the claim and go up for a retry.
-     */
-    private Mono<Void> deliver(InboundMessage message, String text) {
-        return sender.send(message, text)
-                .onErrorResume(WechatApiException.class, error -> {
-                    if (error.isFinal()) {
-                        log.info("WeChat will not take a reply to {} ({}); giving up on it", message.msgId(), error.errcode());
-                        return Mono.empty();
-                    }
-                    return claims.release(message.msgId()).then(Mono.error(error));
-                });
+        return sender.send(message, owner, text, List.of(), ReplyClaims.Final.SENT);
     }
 
     private static boolean isReset(String content) {
         return content != null && "/reset".equals(content.strip().toLowerCase(Locale.ROOT));
+    }
+
+    /** What the question asks of the pipeline, known from its text before anything is claimed. */
+    private enum Kind {
+        /** {@code /reset}: forget the conversation. */
+        RESET,
+        /** A blocked word: refused without the model. */
+        BLOCKED,
+        /** Asked of the model, charged to the quota. */
+        QUESTION
     }
 }

@@ -20,6 +20,8 @@ import reactor.core.publisher.Mono;
 public class DailyQuota {
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
+    /** How long a day's count lives: past the day in any zone, then gone. */
+    public static final Duration KEY_TTL = Duration.ofDays(2);
 
     private final ReactiveStringRedisTemplate redis;
     private final Memberships memberships;
@@ -33,22 +35,22 @@ public class DailyQuota {
         this.clock = clock;
     }
 
-    /** Counts one question; false when the user has used up today's allowance. */
-    public Mono<Boolean> tryConsume(String openid) {
-        String key = key(openid);
-        return memberships.isMember(openid)
-                .map(entitled -> entitled ? properties.paidDailyQuota() : properties.freeDailyQuota())
-                .flatMap(limit -> redis.opsForValue().increment(key)
-                        .flatMap(used -> used == 1 ? redis.expire(key, Duration.ofDays(2)).thenReturn(used) : Mono.just(used))
-                        .map(used -> used <= limit));
+    /**
+     * Whether the {@code used}-th question of today is within the user's allowance, the count having been taken already
+     * (in the same round trip as the reply's claim: {@code ReplyStart}) and the cache value read with it.
+     */
+    public Mono<Boolean> allows(String openid, long used, String cachedEntitlement) {
+        return memberships.isMember(openid, cachedEntitlement)
+                .map(entitled -> used <= (entitled ? properties.paidDailyQuota() : properties.freeDailyQuota()));
     }
 
-    /** Gives back a question counted by {@link #tryConsume}: only answered questions are charged. */
+    /** The key that counts the user's questions today. */
+    public String key(String openid) {
+        return Keys.quota(openid, LocalDate.now(clock.withZone(properties.quotaZone())).format(DAY));
+    }
+
+    /** Gives back a question counted with the reply's claim: only answered questions are charged. */
     public Mono<Void> giveBack(String openid) {
         return redis.opsForValue().decrement(key(openid)).then();
-    }
-
-    private String key(String openid) {
-        return Keys.quota(openid, LocalDate.now(clock.withZone(properties.quotaZone())).format(DAY));
     }
 }

@@ -59,6 +59,10 @@ class WorkerIT {
     }
 
     static ServiceProcess startWorker() {
+        return startWorker(Map.of());
+    }
+
+    static ServiceProcess startWorker(Map<String, String> overrides) {
         Map<String, String> properties = new HashMap<>(Map.of(
                 "spring.kafka.bootstrap-servers", KafkaBroker.embedded().bootstrapServers(),
                 "spring.data.redis.url", TestRedis.url(),
@@ -77,6 +81,7 @@ class WorkerIT {
                 "resilience4j.retry.instances.deepseek.wait-duration", "200ms",
                 // No order-service here: a cache miss cannot be filled, and the user counts as a member (see the quota test).
                 "wxai.entitlements.url", "http://127.0.0.1:9"));
+        properties.putAll(overrides);
         // A new port each time: the port of a worker that was just stopped may not be free yet.
         return ServiceProcess.start("ai-worker-service", ServiceProcess.freePorts(1)[0], "256m", properties);
     }
@@ -112,6 +117,34 @@ class WorkerIT {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         // One at a time would take 100 × 2 s; concurrently it is a small multiple of one answer.
         assertThat(elapsed).isLessThan(Duration.ofSeconds(12));
+    }
+
+    /**
+     * A poll returns up to max-poll-records (200) at once; with four slots the other records must wait for a slot, not
+     * go ahead and meet a full DeepSeek bulkhead (they used to get an apology).
+     */
+    @Test
+    void recordsBeyondTheFreeSlotsWaitForOneInsteadOfMeetingAFullBulkhead() {
+        worker.close();
+        ServiceProcess limited = startWorker(Map.of("wxai.worker.max-in-flight", "4", "wxai.deepseek.max-in-flight", "4"))
+                .awaitHealthy(Duration.ofMinutes(2));
+        try {
+            sandbox.modelLatency(Duration.ofMillis(500));
+            List<String> openids = IntStream.range(0, 40).mapToObj(i -> WechatRequests.newOpenid()).toList();
+            long start = System.nanoTime();
+
+            openids.forEach(openid -> publish(openid, "排队的问题 " + openid));
+
+            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> openids.stream().allMatch(openid -> sandbox.successfulReplies(openid).size() == 1));
+            assertThat(openids).allSatisfy(openid -> assertThat(sandbox.successfulReplies(openid).get(0).path("content")
+                    .asString()).as("the model's answer, not an apology").contains(openid));
+            // 40 answers of 0.5 s, at most 4 at a time: at least 5 s.
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(4900));
+        } finally {
+            limited.close();
+            worker = startWorker().awaitHealthy(Duration.ofMinutes(2));
+        }
     }
 
     @Test
@@ -240,6 +273,62 @@ class WorkerIT {
             second.close();
             worker.awaitHealthy(Duration.ofMinutes(2));
         }
+    }
+
+    /**
+     * The one window no worker can close: WeChat took the reply (the user has it) and the worker dies before its mark.
+     * The sandbox holds its answer to the send, and the worker is killed then. At least once: the successor sends it
+     * again, and says so.
+     */
+    @Test
+    void aWorkerKilledAfterWechatTookTheReplyIsResentAndCountedUnderResend() {
+        String openid = WechatRequests.newOpenid();
+        String msgId = killWhileWechatHoldsTheAnswer(openid, Map.of());
+
+        await().atMost(Duration.ofSeconds(40)).until(() -> sandbox.successfulReplies(openid).size() == 2);
+        assertThat(sandbox.successfulReplies(openid)).extracting(reply -> reply.path("content").asString())
+                .as("the same answer twice: the model was not asked again").containsOnly(sandbox.successfulReplies(openid)
+                        .get(0).path("content").asString());
+        assertThat(sandbox.modelCallsFor("窗口 " + openid)).hasSize(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "sent".equals(TestRedis.template().opsForValue()
+                .get(Keys.delivered(msgId)).block()));
+        assertThat(ambiguousSends(worker, "resend")).isEqualTo(1.0);
+    }
+
+    /** At most once: the successor does not send the piece whose fate is unknown, and says so. */
+    @Test
+    void aWorkerKilledAfterWechatTookTheReplyIsNotResentUnderSkip() {
+        String openid = WechatRequests.newOpenid();
+        try {
+            String msgId = killWhileWechatHoldsTheAnswer(openid, Map.of("wxai.worker.on-ambiguous-send", "skip"));
+
+            await().atMost(Duration.ofSeconds(40)).until(() -> "sent".equals(TestRedis.template().opsForValue()
+                    .get(Keys.delivered(msgId)).block()));
+            assertThat(ambiguousSends(worker, "skip")).isEqualTo(1.0);
+            assertThat(sandbox.successfulReplies(openid)).hasSize(1);
+        } finally {
+            worker.close();
+            worker = startWorker().awaitHealthy(Duration.ofMinutes(2));
+        }
+    }
+
+    /** Publishes a question, kills the worker while WeChat holds its answer to the reply, starts a successor. */
+    private static String killWhileWechatHoldsTheAnswer(String openid, Map<String, String> successor) {
+        sandbox.fault("custom-send-hold", 30, 1);
+        String msgId = publish(openid, "窗口 " + openid);
+        await().atMost(Duration.ofSeconds(20)).until(() -> sandbox.successfulReplies(openid).size() == 1);
+        worker.kill();
+        worker = startWorker(successor).awaitHealthy(Duration.ofMinutes(2));
+        return msgId;
+    }
+
+    private static double ambiguousSends(ServiceProcess process, String policy) {
+        String metrics = java.net.http.HttpClient.newHttpClient().sendAsync(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(process.managementUrl() + "/actuator/prometheus")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).join().body();
+        return metrics.lines().filter(line -> line.startsWith("wxai_worker_ambiguous_sends_total{")
+                        && line.contains("policy=\"" + policy + "\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
     @Test

@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
 /**
  * Scripted failures, consumed one per request in the order they were queued: queue {@code 503, 503} for
  * {@code chat} and the next two model calls fail, the third succeeds. Targets: {@code chat},
- * {@code custom-send}, {@code fallback-chat} (the {@code /fallback} provider), {@code stable-token}, {@code token}, {@code ticket} (JS-SDK ticket), {@code refund-notify} (the next refund completes but its notification is lost), {@code oauth} (web
+ * {@code custom-send}, {@code custom-send-hold} (the next accepted customer-service message is answered this many
+ * seconds late), {@code fallback-chat} (the {@code /fallback} provider), {@code stable-token}, {@code token}, {@code ticket} (JS-SDK ticket), {@code refund-notify} (the next refund completes but its notification is lost), {@code oauth} (web
  * authorization's code exchange), {@code pay-response}. For WeChat targets the code is an
  * {@code errcode}; for {@code chat} it is an HTTP status; for {@code pay-response} it is ignored: the next WeChat Pay
  * answer carries a forged signature.

@@ -5,6 +5,7 @@ import dev.wxai.sandbox.SandboxProperties;
 import dev.wxai.sandbox.control.Faults;
 import dev.wxai.sandbox.control.Recorder;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
 
 /**
  * The parts of {@code api.weixin.qq.com} we call. Like WeChat, every answer is HTTP 200 and errors are a
@@ -55,9 +57,14 @@ class WechatApiController {
                 .orElseGet(() -> issued(tokens.stable(Boolean.TRUE.equals(request.forceRefresh()))));
     }
 
+    /**
+     * A customer-service message. Fault {@code custom-send-hold} (its code in seconds) is the moment no sender can see
+     * into: WeChat has taken the message (the user has it) and its answer is still on the way; a test kills the sender
+     * then.
+     */
     @PostMapping("/cgi-bin/message/custom/send")
-    Map<String, Object> customSend(@RequestParam("access_token") String accessToken,
-                                   @RequestBody CustomSendRequest request) {
+    Mono<Map<String, Object>> customSend(@RequestParam("access_token") String accessToken,
+                                         @RequestBody CustomSendRequest request) {
         Map<String, Object> answer = tokenError(accessToken)
                 .or(() -> faults.next("custom-send").map(WechatApiController::error))
                 .or(() -> invalid(request))
@@ -65,7 +72,8 @@ class WechatApiController {
         recorder.customMessage(new Recorder.CustomMessage(request.touser(), request.msgtype(),
                 request.text() == null ? null : request.text().content(), (Integer) answer.get("errcode"),
                 Instant.now()));
-        return answer;
+        Optional<Integer> hold = Integer.valueOf(0).equals(answer.get("errcode")) ? faults.next("custom-send-hold") : Optional.empty();
+        return hold.map(seconds -> Mono.just(answer).delayElement(Duration.ofSeconds(seconds))).orElseGet(() -> Mono.just(answer));
     }
 
     /**
