@@ -115,3 +115,11 @@ def await_answers(expected, seconds):
         elif time.time() - since > seconds:
             return current
         time.sleep(1)
+
+
+def worker_metric(name):
+    """The sum of a meter's series on the running worker (its management port, 8182), 0 when absent."""
+    with urllib.request.urlopen("http://127.0.0.1:8182/actuator/prometheus", timeout=30) as response:
+        text = response.read().decode()
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+               if line.startswith(name + "{") or line.startswith(name + " "))
