@@ -199,9 +199,7 @@ final class Stack implements AutoCloseable {
     public void close() {
         String refusals;
         try {
-            for (int i = services.size() - 1; i >= 0; i--) {
-                services.get(i).close();
-            }
+            stopServices();
             refusals = redis.refusals();
         } finally {
             if (ownRedis) {
@@ -214,11 +212,15 @@ final class Stack implements AutoCloseable {
     }
 
     private void stopAll() {
-        for (int i = services.size() - 1; i >= 0; i--) {
-            services.get(i).close();
-        }
+        stopServices();
         if (ownRedis) {
             redis.close();
+        }
+    }
+
+    private void stopServices() {
+        for (int i = services.size() - 1; i >= 0; i--) {
+            services.get(i).close();
         }
     }
 }

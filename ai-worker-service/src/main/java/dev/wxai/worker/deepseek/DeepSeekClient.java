@@ -13,6 +13,7 @@ import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -22,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class DeepSeekClient {
 
     private static final JsonMapper JSON = JsonMapper.builder()
-            .disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
 
     private final WebClient webClient;

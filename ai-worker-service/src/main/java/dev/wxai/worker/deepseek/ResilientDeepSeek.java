@@ -15,6 +15,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.springframework.stereotype.Component;
@@ -47,7 +49,7 @@ public class ResilientDeepSeek {
     private final MeterRegistry meters;
     private final Counter primaryAnswers;
     private final Counter fallbackAnswers;
-    private final java.util.concurrent.ConcurrentMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
 
     ResilientDeepSeek(DeepSeekClient client, FallbackModel fallback, BulkheadRegistry bulkheads,
                       CircuitBreakerRegistry circuitBreakers, RetryRegistry retries, MeterRegistry meters) {

@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -64,7 +63,7 @@ public class CustomerServiceSender {
         return tokens.token().flatMap(token -> webClient.post()
                 .uri(uri -> uri.path("/cgi-bin/message/custom/typing").queryParam("access_token", token).build())
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("touser", openid, "command", "Typing"))
+                .bodyValue(new TypingCommand(openid, "Typing"))
                 .retrieve()
                 .bodyToMono(WechatResult.class)
                 .flatMap(result -> result.errcode() == null || result.errcode() != 0
@@ -83,7 +82,7 @@ public class CustomerServiceSender {
     }
 
     private Mono<Void> send(String token, String openid, String content) {
-        Map<String, Object> body = Map.of("touser", openid, "msgtype", "text", "text", Map.of("content", content));
+        TextMessage body = new TextMessage(openid, "text", new TextMessage.Text(content));
         return webClient.post()
                 .uri(uri -> uri.path("/cgi-bin/message/custom/send").queryParam("access_token", token).build())
                 .contentType(MediaType.APPLICATION_JSON)
@@ -101,5 +100,16 @@ public class CustomerServiceSender {
     }
 
     record WechatResult(Integer errcode, String errmsg) {
+    }
+
+    /** {@code message/custom/send} with a text: {@code {touser, msgtype: "text", text: {content}}}. */
+    record TextMessage(String touser, String msgtype, Text text) {
+
+        record Text(String content) {
+        }
+    }
+
+    /** {@code message/custom/typing}: {@code {touser, command: "Typing" | "CancelTyping"}}. */
+    record TypingCommand(String touser, String command) {
     }
 }

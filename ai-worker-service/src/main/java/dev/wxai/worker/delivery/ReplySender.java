@@ -103,13 +103,12 @@ public class ReplySender {
         if ("passive".equals(message.replyMode())) {
             // Storing the answer again is harmless: the ingress reads it once.
             return passiveAnswers.store(message.msgId(), plain)
-                    .then(claims.pieceSent(message.msgId(), owner, 0, 1, end, plain).retryWhen(MARK)
-                            .onErrorResume(error -> unmarked(message, 0, error))).then();
+                    .then(marked(message, 0, claims.pieceSent(message.msgId(), owner, 0, 1, end, plain))).then();
         }
         List<String> pieces = pieces(plain);
         if (from >= pieces.size()) {
-            return claims.pieceSent(message.msgId(), owner, pieces.size() - 1, pieces.size(), end, plain).retryWhen(MARK)
-                    .onErrorResume(error -> unmarked(message, pieces.size() - 1, error)).then();
+            return marked(message, pieces.size() - 1,
+                    claims.pieceSent(message.msgId(), owner, pieces.size() - 1, pieces.size(), end, plain)).then();
         }
         return sendPiece(message, owner, plain, pieces, from, end);
     }
@@ -120,10 +119,8 @@ public class ReplySender {
                 .then(Mono.defer(() -> {
                     // Nothing between WeChat's answer and this mark: its delay is the window a crash makes ambiguous.
                     long answered = System.nanoTime();
-                    return claims.pieceSent(message.msgId(), owner, piece, pieces.size(), end, plain)
-                            .doOnNext(marked -> window.record(System.nanoTime() - answered, TimeUnit.NANOSECONDS))
-                            .retryWhen(MARK)
-                            .onErrorResume(error -> unmarked(message, piece, error));
+                    return marked(message, piece, claims.pieceSent(message.msgId(), owner, piece, pieces.size(), end, plain)
+                            .doOnNext(marked -> window.record(System.nanoTime() - answered, TimeUnit.NANOSECONDS)));
                 }))
                 .onErrorResume(WechatApiException.class, error -> {
                     if (!error.isFinal()) {
@@ -133,8 +130,8 @@ public class ReplySender {
                     }
                     // No retry can deliver it (outside the 48-hour window, unfollowed, quota used up): done.
                     log.info("WeChat will not take a reply to {} ({}); giving up on it", message.msgId(), error.errcode());
-                    return claims.pieceSent(message.msgId(), owner, pieces.size() - 1, pieces.size(), end, plain)
-                            .retryWhen(MARK).onErrorResume(markError -> unmarked(message, piece, markError))
+                    return marked(message, piece,
+                            claims.pieceSent(message.msgId(), owner, pieces.size() - 1, pieces.size(), end, plain))
                             .map(marked -> false);
                 })
                 .flatMap(goOn -> goOn && piece + 1 < pieces.size()
@@ -142,10 +139,14 @@ public class ReplySender {
                         : Mono.empty());
     }
 
-    /** The mark could not be written: the reply stops here rather than send a piece nobody recorded. */
-    private Mono<Boolean> unmarked(InboundMessage message, int piece, Throwable error) {
-        return TraceScope.logged(() -> log.error("Could not record that piece {} of the reply to message {} went out; "
-                + "a redelivery of it could send it again", piece, message.msgId(), error)).thenReturn(false);
+    /**
+     * A mark after a piece went out, retried on its own ({@link #MARK}); if it still fails, the reply stops here rather
+     * than send a piece nobody recorded.
+     */
+    private Mono<Boolean> marked(InboundMessage message, int piece, Mono<Boolean> mark) {
+        return mark.retryWhen(MARK).onErrorResume(error -> TraceScope.logged(() -> log.error(
+                "Could not record that piece {} of the reply to message {} went out; a redelivery of it could send it again",
+                piece, message.msgId(), error)).thenReturn(false));
     }
 
     List<String> pieces(String text) {

@@ -1,7 +1,6 @@
 package dev.wxai.worker.entitlement;
 
 import dev.wxai.common.log.Masking;
-import dev.wxai.common.redis.Keys;
 import dev.wxai.worker.config.EntitlementProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
