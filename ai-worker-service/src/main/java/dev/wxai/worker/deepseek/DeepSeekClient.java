@@ -14,6 +14,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -24,6 +25,8 @@ public class DeepSeekClient {
 
     private static final JsonMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    /** Built once: WebFlux's JSON encoder resolved the type and built a generator per request. */
+    private static final ObjectWriter REQUEST = JSON.writerFor(ChatCompletion.Request.class);
     private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
 
     private final WebClient webClient;
@@ -50,7 +53,7 @@ public class DeepSeekClient {
                 .uri("/chat/completions")
                 .contentType(MediaType.APPLICATION_JSON)
                 .accept(MediaType.APPLICATION_JSON)
-                .bodyValue(request)
+                .bodyValue(REQUEST.writeValueAsBytes(request))
                 .exchangeToMono(DeepSeekClient::readAnswer)
                 .timeout(properties.timeout());
     }
