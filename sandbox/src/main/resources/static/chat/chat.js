@@ -8,8 +8,6 @@
 
 (function () {
   const POLL_MS = 1000;
-  // WeChat delivers a message up to three times when it gets no answer or a failure; passive mode relies on it.
-  const DELIVERIES = 3;
   const OPENID = /^[A-Za-z0-9_-]{16,64}$/; // what the sandbox's WeChat sign-in accepts
   // The sandbox's authorize page signs in as this cookie's user without asking, as WeChat knows its user.
   const OPENID_COOKIE = 'wxai_sandbox_openid';
@@ -156,26 +154,31 @@
       setMeta(item, '无法签名 · cannot sign: ' + e.message);
       return;
     }
-    for (let attempt = 1; attempt <= DELIVERIES; attempt++) {
-      let status;
-      let answer;
-      try {
-        const response = await fetch('/sandbox/chat/deliver?' + delivery.query, {
-          method: 'POST', headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body: delivery.body });
-        status = response.status;
-        answer = await response.text();
-      } catch (e) {
-        status = 0;
-        answer = '沙盒无应答 · the sandbox did not answer: ' + e.message;
-      }
-      item.dataset.status = String(status);
-      item.dataset.deliveries = String(attempt);
-      setMeta(item, summary(status, answer) + (attempt > 1 ? ' · 第' + attempt + '次投递 · delivery ' + attempt : ''));
-      // Like WeChat: a failure or no answer in time means "deliver again", with the same MsgId.
-      if ((status === 0 || status >= 500) && attempt < DELIVERIES) continue;
-      if (status >= 200 && status < 300) await showPassiveReply(answer, openid);
+    // The sandbox delivers it as WeChat would (again after 5 s without an answer, or at once after a failure
+    // status, three deliveries in all) and reports each delivery and how the message ended.
+    let report;
+    try {
+      report = await json(fetch('/sandbox/chat/deliver?' + delivery.query, {
+        method: 'POST', headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body: delivery.body }));
+    } catch (e) {
+      item.dataset.status = '0';
+      setMeta(item, '沙盒无应答 · the sandbox did not answer: ' + e.message);
       return;
     }
+    const last = report.deliveries[report.deliveries.length - 1];
+    item.dataset.status = String(last.status);
+    item.dataset.deliveries = String(report.deliveries.length);
+    item.dataset.outcome = report.outcome;
+    const history = report.deliveries.map((d) => d.status === 0 ? '—' : String(d.status)).join(' → ');
+    if (report.outcome === 'failed') {
+      setMeta(item, '投递失败 · ' + history + ' · ' + report.deliveries.length + '次投递 · deliveries');
+      // What WeChat shows in the chat when the account's server failed every delivery.
+      addMessage('system', report.notice, '微信系统提示 · WeChat notice', { source: 'wechat-notice' });
+      return;
+    }
+    setMeta(item, summary(last.status, report.body) + (report.deliveries.length > 1
+      ? ' · ' + history + ' · 第' + report.deliveries.length + '次投递 · delivery ' + report.deliveries.length : ''));
+    await showPassiveReply(report.body, openid);
   }
 
   async function showPassiveReply(answer, openid) {

@@ -1,7 +1,9 @@
 package dev.wxai.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.wxai.common.redis.Keys;
 import dev.wxai.common.wechat.InboundXml;
 import dev.wxai.common.wechat.MessageCrypto;
 import dev.wxai.testsupport.SandboxClient;
@@ -11,11 +13,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * An unverified subscription account: no customer-service API, so the answer must ride back on WeChat's own
@@ -42,6 +48,71 @@ class PassiveModeIT {
     @AfterAll
     static void stopEveryService() {
         stack.close();
+    }
+
+    @AfterEach
+    void modelAnswersQuicklyAgain() {
+        sandbox.modelLatency(Duration.ofMillis(100));
+    }
+
+    /**
+     * WeChat's rules, played by the sandbox: no answer within 5 s means WeChat hangs up and delivers again. The first
+     * delivery is held in silence (a failure status would be retried at once, and could be shown to the user), the
+     * second carries the answer.
+     */
+    @Test
+    void aSevenSecondAnswerRidesOnWechatsSecondDeliveryAndNoDeliveryFails() {
+        sandbox.modelLatency(Duration.ofSeconds(7));
+        String openid = WechatRequests.newOpenid();
+        String question = "七秒的问题 " + UUID.randomUUID();
+
+        JsonNode report = deliverAsWechat(openid, WechatRequests.newMsgId(), question);
+
+        assertThat(report.path("outcome").asString()).isEqualTo("answered");
+        assertThat(statuses(report)).as("the first delivery timed out, the second got the answer").containsExactly(0, 200);
+        assertThat(report.path("deliveries").get(0).path("millis").asLong()).isGreaterThanOrEqualTo(5000);
+        assertThat(replyContent(report)).isEqualTo(sandbox.modelAnswerTo(question));
+    }
+
+    /**
+     * A 20 s answer outlasts all three deliveries: the first two are held, the third says "still thinking" inside
+     * WeChat's 5 s, and the user's next message collects the answer.
+     */
+    @Test
+    void aTwentySecondAnswerIsStillThinkingOnTheThirdDeliveryAndTheNextMessageCollectsIt() {
+        sandbox.modelLatency(Duration.ofSeconds(20));
+        String openid = WechatRequests.newOpenid();
+        String question = "二十秒的问题 " + UUID.randomUUID();
+        String msgId = WechatRequests.newMsgId();
+
+        JsonNode report = deliverAsWechat(openid, msgId, question);
+
+        assertThat(report.path("outcome").asString()).isEqualTo("answered");
+        assertThat(statuses(report)).containsExactly(0, 0, 200);
+        assertThat(report.path("deliveries").get(2).path("millis").asLong()).isLessThan(5000);
+        assertThat(replyContent(report)).contains("还在思考");
+
+        sandbox.modelLatency(Duration.ofMillis(100));
+        await().atMost(Duration.ofSeconds(30)).until(() -> stack.redis().exists(Keys.answer(msgId)));
+        JsonNode next = deliverAsWechat(openid, WechatRequests.newMsgId(), "好了吗");
+        assertThat(statuses(next)).containsExactly(200);
+        assertThat(replyContent(next)).isEqualTo(sandbox.modelAnswerTo(question));
+    }
+
+    private static JsonNode deliverAsWechat(String openid, String msgId, String question) {
+        String encrypt = wechatSide.encrypt(WechatRequests.textXml(openid, msgId, question));
+        return sandbox.deliverAsWechat(WechatRequests.safeModeQuery(Stack.TOKEN, openid, encrypt),
+                WechatRequests.safeModeXml(encrypt));
+    }
+
+    private static List<Integer> statuses(JsonNode report) {
+        List<Integer> statuses = new ArrayList<>();
+        report.path("deliveries").forEach(delivery -> statuses.add(delivery.path("status").asInt()));
+        return statuses;
+    }
+
+    private static String replyContent(JsonNode report) {
+        return InboundXml.parse(wechatSide.decrypt(InboundXml.parse(report.path("body").asString()).get("Encrypt"))).get("Content");
     }
 
     @Test

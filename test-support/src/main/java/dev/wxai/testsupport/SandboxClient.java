@@ -135,6 +135,26 @@ public final class SandboxClient {
     public record Extra(String outTradeNo, long amountFen) {
     }
 
+    /**
+     * Has the sandbox deliver one signed message to the gateway as WeChat would (again after 5 s without an answer,
+     * at once after a failure status, three deliveries in all); answers its report: {@code outcome} (answered or
+     * failed), {@code deliveries[]} ({@code number, status, millis, failure}), {@code body}, {@code notice}.
+     */
+    public JsonNode deliverAsWechat(String signedQuery, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/sandbox/chat/deliver?" + signedQuery))
+                .header("Content-Type", "text/xml; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        try {
+            // Three deliveries of up to 5 s each.
+            return JSON.readTree(HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public void forget() {
         send(HttpRequest.newBuilder(URI.create(baseUrl + "/sandbox/received")).DELETE());
     }

@@ -14,7 +14,13 @@ import org.springframework.validation.annotation.Validated;
  * @param ingressUris    the ingress instances {@code /wechat} is shared between ({@code WXAI_GATEWAY_INGRESSURIS},
  *                       comma-separated; one Kubernetes Service address is one instance)
  * @param ingressTimeout how long {@code /wechat} waits for the ingress's answer ({@code WXAI_GATEWAY_INGRESSTIMEOUT}):
- *                       under WeChat's 5 s, so that a slow ingress gets WeChat a failure it retries, not a silence
+ *                       above the ingress's {@code wxai.ingress.hold}, so that a delivery the ingress holds past
+ *                       WeChat's 5 s on purpose stays silent instead of turning into a failure status
+ * @param wechatHold     when no ingress can be asked (circuit open, none ready, none reachable), how long a WeChat
+ *                       delivery is held before its 503 ({@code WXAI_GATEWAY_WECHATHOLD}): past WeChat's 5 s, so that
+ *                       WeChat's own time-out brings the next delivery instead of an immediate retry after a failure
+ * @param wechatMaxHeld  the most deliveries held that way at once; beyond it they get the 503 at once
+ *                       ({@code WXAI_GATEWAY_WECHATMAXHELD}): a held request costs memory, an outage must not cost all
  * @param orderUris      the order-service instances for {@code /api/**} and {@code /pay/notify}
  *                       ({@code WXAI_GATEWAY_ORDERURIS})
  * @param api            the token bucket per client IP for {@code /api/**}, {@code /auth/**} and {@code /shop/**}
@@ -28,6 +34,8 @@ import org.springframework.validation.annotation.Validated;
 public record GatewayProperties(
         @NotEmpty(message = "set WXAI_GATEWAY_INGRESSURIS") List<URI> ingressUris,
         @NotNull(message = "set WXAI_GATEWAY_INGRESSTIMEOUT") Duration ingressTimeout,
+        @NotNull Duration wechatHold,
+        @Min(0) int wechatMaxHeld,
         @NotEmpty(message = "set WXAI_GATEWAY_ORDERURIS") List<URI> orderUris,
         @NotNull @Valid Limit api,
         @NotNull @Valid Limit admin,

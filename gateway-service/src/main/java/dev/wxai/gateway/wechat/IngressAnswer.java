@@ -16,8 +16,8 @@ record IngressAnswer(int status, String contentType, byte[] body) {
     static final IngressAnswer TOO_LARGE = new IngressAnswer(413, null, NO_BODY);
 
     /**
-     * No ingress could be asked (circuit open, none ready, none reachable, no answer in time). A plain failure, never
-     * {@code success}: WeChat then delivers the message again. The same answer Spring Cloud Gateway's fallback gave.
+     * No ingress could be asked (circuit open, none ready, none reachable; given after a hold), or none answered in
+     * time. A plain failure, never {@code success}: WeChat delivers the message again.
      */
     static final IngressAnswer UNAVAILABLE = new IngressAnswer(503, "text/plain;charset=UTF-8",
             "ingress unavailable".getBytes(StandardCharsets.UTF_8));

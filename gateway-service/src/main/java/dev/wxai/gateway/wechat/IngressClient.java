@@ -27,7 +27,7 @@ class IngressClient implements DisposableBean {
     /** A refused or unroutable connection fails fast, well inside WeChat's 5 s, so WeChat's retry comes sooner. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
     /**
-     * Connections kept open per ingress instance. In passive reply mode the ingress holds deliveries for up to 5 s,
+     * Connections kept open per ingress instance. In passive reply mode the ingress holds deliveries for up to 6 s,
      * so a few thousand messages a second are thousands in flight at once: the pool must not be what queues them.
      */
     static final int MAX_CONNECTIONS = 4096;

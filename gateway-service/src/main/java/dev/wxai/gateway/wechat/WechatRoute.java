@@ -5,8 +5,13 @@ import dev.wxai.gateway.tracing.TraceHandOff;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.timeout.ReadTimeoutException;
+import dev.wxai.gateway.config.GatewayProperties;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationContext;
@@ -32,7 +37,8 @@ import reactor.core.publisher.Mono;
  * the body limit (413 before forwarding), the query string and content type forwarded untouched, the request id and
  * security headers ({@link EdgeHeaders}), {@code X-Forwarded-For}/{@code -Proto}, the trace handed on
  * ({@link TraceHandOff}), round-robin over the ready ingress instances behind the circuit breaker
- * ({@link IngressClient}), and the ingress's status, content type and body back to WeChat unchanged.
+ * ({@link IngressClient}), and the ingress's status, content type and body back to WeChat unchanged (a delivery the
+ * ingress holds stays open until it answers). When no ingress can be asked, the delivery is held before its 503.
  *
  * <p>No Redis, no per-openid state: the gateway cannot tell WeChat from a forger (only the ingress knows the token),
  * so anything it kept per openid could be spent by unsigned requests. Other methods and paths go on to Spring Cloud
@@ -54,9 +60,14 @@ class WechatRoute implements WebFilter {
     private final TraceHandOff trace;
     private final WechatRequestTimers timers;
     private final ApplicationContext publicServer;
+    private final Duration hold;
+    private final Semaphore holds;
 
-    WechatRoute(IngressClient ingress, TraceHandOff trace, WechatRequestTimers timers, ApplicationContext context) {
+    WechatRoute(IngressClient ingress, TraceHandOff trace, WechatRequestTimers timers, ApplicationContext context,
+                GatewayProperties properties) {
         this.ingress = ingress;
+        this.hold = properties.wechatHold();
+        this.holds = new Semaphore(properties.wechatMaxHeld());
         this.trace = trace;
         this.timers = timers;
         this.publicServer = context;
@@ -70,7 +81,7 @@ class WechatRoute implements WebFilter {
         long start = System.nanoTime();
         String requestId = EdgeHeaders.requestId(exchange.getRequest());
         EdgeHeaders.addTo(exchange.getResponse().getHeaders(), requestId);
-        return answer(exchange, requestId)
+        return answer(exchange, requestId, start)
                 .flatMap(answer -> write(exchange.getResponse(), answer)
                         .doOnSuccess(written -> timers.record(answer.status(), System.nanoTime() - start)));
     }
@@ -86,7 +97,7 @@ class WechatRoute implements WebFilter {
                 && exchange.getApplicationContext() == publicServer;
     }
 
-    private Mono<IngressAnswer> answer(ServerWebExchange exchange, String requestId) {
+    private Mono<IngressAnswer> answer(ServerWebExchange exchange, String requestId, long start) {
         ServerHttpRequest request = exchange.getRequest();
         if (request.getHeaders().getContentLength() > MAX_BODY) {
             return Mono.just(IngressAnswer.TOO_LARGE);
@@ -94,10 +105,28 @@ class WechatRoute implements WebFilter {
         return body(request)
                 .flatMap(body -> ingress.forward(call(exchange, requestId, body)))
                 .onErrorResume(DataBufferLimitException.class, tooLarge -> Mono.just(IngressAnswer.TOO_LARGE))
-                .onErrorResume(failure -> {
-                    log.debug("/wechat answered 503: {}", failure.toString());
-                    return Mono.just(IngressAnswer.UNAVAILABLE);
-                });
+                .onErrorResume(failure -> unavailable(request, failure, start));
+    }
+
+    /**
+     * No answer from an ingress. A message that could not be handed to any ingress is held past WeChat's deadline
+     * first, as the ingress holds what it cannot settle yet: WeChat delivers again after its own time-out, three times
+     * over ~15 s, while a failure status would bring the retries at once (and after the last, an error on the user's
+     * screen). An ingress that did not answer within {@code ingress-timeout} has already outlasted WeChat's deadline,
+     * and the URL check (GET) is an operator's, who is better served at once.
+     */
+    private Mono<IngressAnswer> unavailable(ServerHttpRequest request, Throwable failure, long start) {
+        // Reactor Netty's responseTimeout raises ReadTimeoutException; a pool that could not lend a connection in time
+        // (TimeoutException) means this gateway is saturated, and holding would only add to it.
+        boolean askedNobody = !(failure instanceof ReadTimeoutException || failure instanceof TimeoutException)
+                && request.getMethod() == HttpMethod.POST;
+        if (!askedNobody || !holds.tryAcquire()) {
+            log.debug("/wechat answered 503: {}", failure.toString());
+            return Mono.just(IngressAnswer.UNAVAILABLE);
+        }
+        log.debug("/wechat held, then 503: {}", failure.toString());
+        long left = Math.max(0, start + hold.toNanos() - System.nanoTime());
+        return Mono.delay(Duration.ofNanos(left)).thenReturn(IngressAnswer.UNAVAILABLE).doFinally(signal -> holds.release());
     }
 
     /** The whole body, copied out of Netty's buffers (released at once); a chunked body is cut off past the limit. */

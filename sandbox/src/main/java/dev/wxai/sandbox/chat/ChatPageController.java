@@ -4,7 +4,6 @@ import dev.wxai.sandbox.SandboxProperties;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.ClassPathResource;
@@ -20,7 +19,6 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.reactive.function.client.WebClientRequestException;
 import reactor.core.publisher.Mono;
 
 /**
@@ -36,12 +34,12 @@ class ChatPageController {
 
     private final ChatProperties chat;
     private final SandboxProperties sandbox;
-    private final GatewayRelay relay;
+    private final WechatDeliveries deliveries;
 
-    ChatPageController(ChatProperties chat, SandboxProperties sandbox, GatewayRelay relay) {
+    ChatPageController(ChatProperties chat, SandboxProperties sandbox, WechatDeliveries deliveries) {
         this.chat = chat;
         this.sandbox = sandbox;
-        this.relay = relay;
+        this.deliveries = deliveries;
     }
 
     /** The page's scripts are relative to it, so it must be loaded from the folder's URL. */
@@ -73,9 +71,10 @@ class ChatPageController {
 
     /**
      * {@code POST /sandbox/chat/deliver?<signed query>} with the XML body: delivered to the gateway's {@code /wechat}
-     * unaltered; the gateway's status, content type and body come back as they are. Errors of the relay itself are
-     * JSON {@code {"error", "message"}}: 413 for a body over 64 KiB, 502 when the gateway cannot be reached, 504 when
-     * it does not answer within WeChat's 5 s.
+     * unaltered, by WeChat's rules ({@link WechatDeliveries}: again after 5 s without an answer or at once after a
+     * failure status, three deliveries in all). Answers a {@link DeliveryReport}: each delivery, then the answer that
+     * ended the message, or the notice WeChat shows the user when none did. 413 (JSON {@code {"error", "message"}})
+     * for a body over 64 KiB, which WeChat never sends.
      */
     @PostMapping("/sandbox/chat/deliver")
     Mono<ResponseEntity<?>> deliver(ServerHttpRequest request) {
@@ -83,34 +82,16 @@ class ChatPageController {
         return DataBufferUtils.join(request.getBody(), GatewayRelay.MAX_BODY_BYTES)
                 .map(ChatPageController::bytes)
                 .defaultIfEmpty(new byte[0])
-                .<ResponseEntity<?>>flatMap(body -> relay.deliver(rawQuery, body)
-                        .<ResponseEntity<?>>map(answer -> {
-                            ResponseEntity.BodyBuilder response = ResponseEntity.status(answer.status())
-                                    .cacheControl(CacheControl.noStore());
-                            if (answer.contentType() != null) {
-                                response.contentType(answer.contentType());
+                .<ResponseEntity<?>>flatMap(body -> deliveries.deliver(rawQuery, body)
+                        .map(report -> {
+                            if ("failed".equals(report.outcome())) {
+                                log.info("WeChat's {} deliveries of a chat page message failed; the user sees 「{}」",
+                                        report.deliveries().size(), report.notice());
                             }
-                            return response.body(answer.body());
-                        })
-                        .onErrorResume(ChatPageController::relayFailed))
+                            return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(report);
+                        }))
                 .onErrorResume(DataBufferLimitException.class, tooLarge -> Mono.just(error(HttpStatus.CONTENT_TOO_LARGE,
                         "body_too_large", "WeChat never delivers more than 64 KiB")));
-    }
-
-    private static Mono<ResponseEntity<?>> relayFailed(Throwable failure) {
-        if (failure instanceof TimeoutException) {
-            return Mono.just(error(HttpStatus.GATEWAY_TIMEOUT, "gateway_timeout",
-                    "the gateway did not answer within WeChat's 5 s; WeChat would deliver the message again"));
-        }
-        if (failure instanceof WebClientRequestException) {
-            return Mono.just(error(HttpStatus.BAD_GATEWAY, "gateway_unreachable",
-                    "cannot reach the gateway: " + failure.getMessage()));
-        }
-        if (failure instanceof DataBufferLimitException) {
-            return Mono.just(error(HttpStatus.BAD_GATEWAY, "answer_too_large", "the gateway's answer is over 64 KiB"));
-        }
-        log.warn("Relaying a chat page message failed", failure);
-        return Mono.just(error(HttpStatus.BAD_GATEWAY, "relay_failed", String.valueOf(failure.getMessage())));
     }
 
     private static byte[] bytes(DataBuffer buffer) {

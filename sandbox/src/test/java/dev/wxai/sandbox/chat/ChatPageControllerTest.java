@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.ClassPathResource;
@@ -20,7 +21,10 @@ import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 
-/** The chat page's relay plays WeChat's servers: it delivers what the page signed, byte for byte, and nothing else. */
+/**
+ * The chat page's relay plays WeChat's servers: it delivers what the page signed, byte for byte, and nothing else, by
+ * WeChat's rules (again after 5 s without an answer, at once after a failure status, three deliveries in all).
+ */
 class ChatPageControllerTest {
 
     private final List<Delivery> delivered = new CopyOnWriteArrayList<>();
@@ -43,7 +47,11 @@ class ChatPageControllerTest {
         page.post().uri(URI.create("/sandbox/chat/deliver?" + query)).contentType(MediaType.TEXT_PLAIN).bodyValue(body)
                 .exchange()
                 .expectStatus().isOk()
-                .expectBody(String.class).isEqualTo("success");
+                .expectBody()
+                .jsonPath("$.outcome").isEqualTo("answered")
+                .jsonPath("$.deliveries.length()").isEqualTo(1)
+                .jsonPath("$.deliveries[0].status").isEqualTo(200)
+                .jsonPath("$.body").isEqualTo("success");
 
         assertThat(delivered).singleElement().satisfies(delivery -> {
             assertThat(delivery.method()).isEqualTo("POST");
@@ -54,13 +62,43 @@ class ChatPageControllerTest {
     }
 
     @Test
-    void theGatewaysRefusalIsPassedOnAsItIs() {
-        WebTestClient page = pageAgainst(gatewayAnswering(403, "{\"error\":\"invalid_signature\"}"));
+    void aFailureStatusIsDeliveredAgainAtOnceAndAfterTheThirdTheUserSeesWechatsNotice() {
+        WebTestClient page = pageAgainst(gatewayAnswering(503, "{\"error\":\"unavailable\"}"));
+        long start = System.nanoTime();
 
-        page.post().uri("/sandbox/chat/deliver?signature=forged").bodyValue("<xml/>")
+        page.post().uri("/sandbox/chat/deliver?signature=s").bodyValue("<xml/>")
                 .exchange()
-                .expectStatus().isForbidden()
-                .expectBody().jsonPath("$.error").isEqualTo("invalid_signature");
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.outcome").isEqualTo("failed")
+                .jsonPath("$.deliveries[*].status").isEqualTo(List.of(503, 503, 503))
+                .jsonPath("$.deliveries[2].failure").isEqualTo("status 503")
+                .jsonPath("$.notice").isEqualTo("该公众号提供的服务出现故障，请稍后再试");
+
+        assertThat(delivered).hasSize(3).extracting(Delivery::uri).containsOnly("/wechat?signature=s");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("retried at once, not after a wait").isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void noAnswerWithinFiveSecondsMeansWechatHangsUpAndDeliversAgain() {
+        AtomicInteger deliveries = new AtomicInteger();
+        gateway = HttpServer.create().host("127.0.0.1").port(0)
+                .handle((request, response) -> request.receive().then(deliveries.incrementAndGet() == 1
+                        ? Mono.delay(Duration.ofSeconds(7)).then(response.status(200).sendString(Mono.just("too late")).then())
+                        : response.status(200).sendString(Mono.just("success")).then()))
+                .bindNow(Duration.ofSeconds(5));
+
+        pageAgainst("http://127.0.0.1:" + gateway.port()).mutate().responseTimeout(Duration.ofSeconds(20)).build()
+                .post().uri("/sandbox/chat/deliver?signature=s").bodyValue("<xml/>")
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.outcome").isEqualTo("answered")
+                .jsonPath("$.deliveries[*].status").isEqualTo(List.of(0, 200))
+                .jsonPath("$.deliveries[0].failure").isEqualTo("no answer within 5 s")
+                .jsonPath("$.deliveries[0].millis").value(millis -> assertThat(((Number) millis).longValue()).isBetween(5000L, 6000L))
+                .jsonPath("$.body").isEqualTo("success");
+        assertThat(deliveries).hasValue(2);
     }
 
     @Test
@@ -75,13 +113,16 @@ class ChatPageControllerTest {
     }
 
     @Test
-    void anUnreachableGatewayIsA502ThatSaysSo() {
+    void anUnreachableGatewayIsAFailedDeliveryEachTime() {
         int closedPort = ServiceProcess.freePorts(1)[0];
 
         pageAgainst("http://127.0.0.1:" + closedPort).post().uri("/sandbox/chat/deliver?signature=x").bodyValue("<xml/>")
                 .exchange()
-                .expectStatus().isEqualTo(502)
-                .expectBody().jsonPath("$.error").isEqualTo("gateway_unreachable");
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.outcome").isEqualTo("failed")
+                .jsonPath("$.deliveries[*].status").isEqualTo(List.of(0, 0, 0))
+                .jsonPath("$.deliveries[0].failure").value(failure -> assertThat((String) failure).startsWith("unreachable"));
     }
 
     @Test
@@ -134,7 +175,8 @@ class ChatPageControllerTest {
 
     private static WebTestClient pageAgainst(ChatProperties chat) {
         SandboxProperties sandbox = new SandboxProperties("wxchatpage", "secret", "sk", Duration.ZERO, Duration.ofSeconds(7200), null, List.of());
-        return WebTestClient.bindToController(new ChatPageController(chat, sandbox, new GatewayRelay(chat, WebClient.builder())))
+        return WebTestClient.bindToController(new ChatPageController(chat, sandbox,
+                        new WechatDeliveries(new GatewayRelay(chat, WebClient.builder()))))
                 .build();
     }
 

@@ -15,10 +15,17 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param dedupeTtl             how long a delivery key is remembered; WeChat retries for ~15 s, so minutes leave room
  *                              for clock skew and slow retries (WxJava's 10 s default is too short)
- * @param publishTimeout        how long to wait for the broker's ack before telling WeChat to retry
+ * @param publishTimeout        the longest one publish attempt waits for the broker's ack; a delivery tries again
+ *                              while its time lasts
  * @param maxBodySize           larger bodies are refused (413) before they are read whole
  * @param maxClockSkew          requests whose {@code timestamp} is further from now are refused as replays
- * @param passiveWait           passive mode: how long one delivery waits for the answer (inside WeChat's 5 s)
+ * @param answerWithin          a delivery that answers does so within this of its arrival, inside WeChat's 5 s:
+ *                              passive mode waits this long for the answer, and WeChat's last delivery publishes
+ *                              (or tells the user "still thinking") by then
+ * @param hold                  how long WeChat's first and second deliveries are held when their outcome is not known
+ *                              yet (no answer, a publish not done, an earlier delivery still publishing): past
+ *                              WeChat's 5 s, so that WeChat's own time-out brings the next delivery; never a failure
+ *                              status, which WeChat may show the user
  * @param pendingTtl            passive mode: how long an answer the user has not collected yet is kept
  * @param passiveReplyMaxBytes  passive mode: longest reply in UTF-8 bytes; longer answers continue on the next message
  * @param welcome               the reply to a new follower
@@ -40,7 +47,8 @@ public record IngressProperties(
         @NotNull Duration publishTimeout,
         @NotNull DataSize maxBodySize,
         @NotNull Duration maxClockSkew,
-        @NotNull Duration passiveWait,
+        @NotNull Duration answerWithin,
+        @NotNull Duration hold,
         @NotNull Duration pendingTtl,
         @Min(64) int passiveReplyMaxBytes,
         @NotBlank String welcome,

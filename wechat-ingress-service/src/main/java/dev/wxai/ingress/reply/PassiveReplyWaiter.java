@@ -30,7 +30,11 @@ public class PassiveReplyWaiter implements SmartLifecycle {
 
     private final ReactiveStringRedisTemplate redis;
     private final ReactiveRedisConnectionFactory connections;
-    private final ConcurrentHashMap<String, Sinks.Empty<Void>> waiting = new ConcurrentHashMap<>();
+    /**
+     * The deliveries waiting per msgId. WeChat's next delivery arrives while the one before is still held, so two
+     * may wait for the same answer on one replica: the signal lives until the last of them leaves.
+     */
+    private final ConcurrentHashMap<String, Waiters> waiting = new ConcurrentHashMap<>();
     private volatile Disposable subscription;
 
     PassiveReplyWaiter(ReactiveStringRedisTemplate redis, ReactiveRedisConnectionFactory connections) {
@@ -40,13 +44,33 @@ public class PassiveReplyWaiter implements SmartLifecycle {
 
     /** The answer to {@code msgId}, as soon as it exists, or empty after {@code timeout}. */
     public Mono<String> await(String msgId, Duration timeout) {
-        Sinks.Empty<Void> signal = waiting.computeIfAbsent(msgId, id -> Sinks.empty());
-        // Registered before the first read: an answer published in between wakes the signal, one stored before
-        // is found by the read.
-        return answer(msgId)
-                .switchIfEmpty(signal.asMono().then(Mono.defer(() -> answer(msgId))))
-                .timeout(timeout, Mono.empty())
-                .doFinally(outcome -> waiting.remove(msgId, signal));
+        return Mono.defer(() -> {
+            Waiters waiters = waiting.compute(msgId, (id, present) -> present == null ? new Waiters() : present.joined());
+            // Registered before the first read: an answer published in between wakes the signal, one stored before
+            // is found by the read.
+            return answer(msgId)
+                    .switchIfEmpty(waiters.signal.asMono().then(Mono.defer(() -> answer(msgId))))
+                    .timeout(timeout, Mono.empty())
+                    .doFinally(outcome -> waiting.computeIfPresent(msgId, (id, present) -> present.left()));
+        });
+    }
+
+    /** The waiters of one msgId and the signal that wakes them all. */
+    private static final class Waiters {
+
+        private final Sinks.Empty<Void> signal = Sinks.empty();
+        private int count = 1;
+
+        /** Under the map's lock for this msgId. */
+        Waiters joined() {
+            count++;
+            return this;
+        }
+
+        /** Under the map's lock for this msgId; null removes the entry. */
+        Waiters left() {
+            return --count == 0 ? null : this;
+        }
     }
 
     private Mono<String> answer(String msgId) {
@@ -60,9 +84,9 @@ public class PassiveReplyWaiter implements SmartLifecycle {
                         container -> container.receive(ChannelTopic.of(Keys.ANSWERS_CHANNEL)),
                         ReactiveRedisMessageListenerContainer::destroyLater)
                 .doOnNext(message -> {
-                    Sinks.Empty<Void> signal = waiting.get(message.getMessage());
-                    if (signal != null) {
-                        signal.tryEmitEmpty();
+                    Waiters waiters = waiting.get(message.getMessage());
+                    if (waiters != null) {
+                        waiters.signal.tryEmitEmpty();
                     }
                 })
                 // A lost Redis connection ends the subscription; come back when Redis does.

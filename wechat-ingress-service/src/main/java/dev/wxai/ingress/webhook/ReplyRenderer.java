@@ -21,6 +21,8 @@ class ReplyRenderer {
 
     static final String SUCCESS = "success";
     static final String REPLAYED = "replayed_signature";
+    /** On the answer that ends a hold; the gateway does not pass it on. */
+    static final String HELD_HEADER = "X-Wxai-Held";
     private static final MediaType TEXT_XML = new MediaType("text", "xml", StandardCharsets.UTF_8);
 
     private final WechatProperties wechat;
@@ -50,7 +52,18 @@ class ReplyRenderer {
         return ServerResponse.ok().contentType(TEXT_XML).bodyValue(xml);
     }
 
-    /** A failure WeChat answers with a retry (no {@code success}). */
+    /**
+     * The end of a hold, past WeChat's deadline: WeChat has hung up and delivers again on its own. Should anyone
+     * still be listening, it is not {@code success} (the outcome is still open); {@link #HELD_HEADER} tells the
+     * gateway and the metrics that this was a deliberate hold, not a failure.
+     */
+    Mono<ServerResponse> held() {
+        return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE).header(HELD_HEADER, "true")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("error", "held", "message", "held past WeChat's deadline so that WeChat delivers again"));
+    }
+
+    /** A failure: WeChat delivers again at once, and after its last delivery may show the user an error. */
     Mono<ServerResponse> retryLater(String code, String message) {
         return error(HttpStatus.SERVICE_UNAVAILABLE, code, message);
     }

@@ -66,31 +66,32 @@ class WebhookHandler {
                 ? tooLarge()
                 : boundedBody(request)
                         .map(body -> decoder.decode(request.queryParams(), body))
-                        .flatMap(this::respond)
+                        .flatMap(delivery -> respond(delivery, started))
                         .onErrorResume(RejectedDelivery.class, rejection -> {
                             metrics.rejected(rejection.code());
                             return replies.rejected(rejection);
                         })
                         .onErrorResume(DataBufferLimitException.class, e -> tooLarge());
-        return response.doOnNext(answer -> metrics.answered(answer.statusCode().is2xxSuccessful(), System.nanoTime() - started));
+        return response.doOnNext(answer -> metrics.answered(answer.statusCode().is2xxSuccessful(),
+                answer.headers().containsHeader(ReplyRenderer.HELD_HEADER), System.nanoTime() - started));
     }
 
     /**
      * One admission per delivery (replay, dedupe for text, the user's rate), then the answer. Events and media are
      * answered at once and never published, so they have no dedupe key.
      */
-    private Mono<ServerResponse> respond(Delivery delivery) {
+    private Mono<ServerResponse> respond(Delivery delivery, long arrived) {
         WechatMessage message = delivery.message();
         metrics.message(message.msgType());
         String dedupeKey = message.isQuestion() ? message.deliveryKey() : null;
         return gate.admit(wechatAppId, delivery.signature(), delivery.bodyDigest(), message.openid(), dedupeKey)
-                .flatMap(verdict -> switch (verdict) {
+                .flatMap(admission -> switch (admission.verdict()) {
                     case REPLAYED -> {
                         metrics.rejected(ReplyRenderer.REPLAYED);
                         yield replies.replayed();
                     }
                     case THROTTLED -> throttled(delivery);
-                    default -> message.isQuestion() ? textMessages.accept(delivery, verdict) : answerAtOnce(delivery);
+                    default -> message.isQuestion() ? textMessages.accept(delivery, admission, arrived) : answerAtOnce(delivery);
                 });
     }
 

@@ -3,6 +3,8 @@ package dev.wxai.ingress.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wxai.common.redis.Keys;
+import dev.wxai.ingress.admission.DeliveryGate.Admission;
+import dev.wxai.ingress.admission.DeliveryGate.Publish;
 import dev.wxai.ingress.admission.DeliveryGate.Verdict;
 import dev.wxai.ingress.config.IngressPropertiesFixture;
 import dev.wxai.testsupport.TestRedis;
@@ -52,7 +54,7 @@ class DeliveryGateIT {
         String signature = signature();
 
         List<Verdict> outcomes = Flux.range(0, 50)
-                .flatMap(i -> (i % 2 == 0 ? replicaA : replicaB).admit(APP_ID, signature, "body", openid, msgId))
+                .flatMap(i -> (i % 2 == 0 ? replicaA : replicaB).admit(APP_ID, signature, "body", openid, msgId).map(Admission::verdict))
                 .collectList().block(Duration.ofSeconds(10));
 
         assertThat(outcomes).filteredOn(d -> d == Verdict.FIRST).hasSize(1);
@@ -83,6 +85,41 @@ class DeliveryGateIT {
         StepVerifier.create(replicaA.release(APP_ID, msgId)).verifyComplete();
 
         admit(replicaB, openid, msgId, Verdict.FIRST);
+    }
+
+    @Test
+    void eachDeliveryOfAMessageIsCountedAndAReleasedOneIsClaimedAgainWithoutRateCredit() {
+        String msgId = WechatRequests.newMsgId();
+        String openid = WechatRequests.newOpenid();
+        StepVerifier.create(replicaA.admit(APP_ID, signature(), "body", openid, msgId))
+                .expectNext(new Admission(Verdict.FIRST, 1)).verifyComplete();
+        StepVerifier.create(replicaB.admit(APP_ID, signature(), "body", openid, msgId))
+                .expectNext(new Admission(Verdict.IN_PROGRESS, 2)).verifyComplete();
+        // The first delivery could not publish: the third claims the message again, without spending rate credit.
+        replicaA.release(APP_ID, msgId).block();
+        StepVerifier.create(replicaB.admit(APP_ID, signature(), "body", openid, msgId))
+                .expectNext(new Admission(Verdict.FIRST, 3)).verifyComplete();
+        for (int i = 0; i < 4; i++) {
+            admit(replicaA, openid, WechatRequests.newMsgId(), Verdict.FIRST);
+        }
+        // Events and media are not counted.
+        StepVerifier.create(replicaA.admit(APP_ID, signature(), "event", WechatRequests.newOpenid(), null))
+                .expectNext(new Admission(Verdict.FIRST, 0)).verifyComplete();
+    }
+
+    @Test
+    void aDeliveryWaitingForAnEarlierOneSeesItsOutcomeOrTakesOverItsReleasedClaim() {
+        String msgId = WechatRequests.newMsgId();
+        admit(replicaA, WechatRequests.newOpenid(), msgId, Verdict.FIRST);
+        StepVerifier.create(replicaB.publishState(APP_ID, msgId)).expectNext(Publish.PENDING).verifyComplete();
+
+        replicaA.release(APP_ID, msgId).block();
+        StepVerifier.create(replicaB.publishState(APP_ID, msgId)).expectNext(Publish.CLAIMED).verifyComplete();
+        // Claimed means pending again, for everyone else.
+        StepVerifier.create(replicaA.publishState(APP_ID, msgId)).expectNext(Publish.PENDING).verifyComplete();
+
+        replicaB.markPublished(APP_ID, msgId).block();
+        StepVerifier.create(replicaA.publishState(APP_ID, msgId)).expectNext(Publish.PUBLISHED).verifyComplete();
     }
 
     @Test
@@ -129,10 +166,10 @@ class DeliveryGateIT {
         String signature = signature();
         String msgId = WechatRequests.newMsgId();
 
-        StepVerifier.create(replicaA.admit(APP_ID, signature, "first body", openid, msgId)).expectNext(Verdict.FIRST).verifyComplete();
-        StepVerifier.create(replicaB.admit(APP_ID, signature, "another body", openid, WechatRequests.newMsgId()))
+        StepVerifier.create(replicaA.admit(APP_ID, signature, "first body", openid, msgId).map(Admission::verdict)).expectNext(Verdict.FIRST).verifyComplete();
+        StepVerifier.create(replicaB.admit(APP_ID, signature, "another body", openid, WechatRequests.newMsgId()).map(Admission::verdict))
                 .expectNext(Verdict.REPLAYED).verifyComplete();
-        StepVerifier.create(replicaB.admit(APP_ID, signature, "first body", openid, msgId))
+        StepVerifier.create(replicaB.admit(APP_ID, signature, "first body", openid, msgId).map(Admission::verdict))
                 .expectNext(Verdict.IN_PROGRESS).verifyComplete();
         StepVerifier.create(redis.getExpire(Keys.replay(APP_ID, signature)))
                 .assertNext(ttl -> assertThat(ttl).isBetween(Duration.ofMinutes(9), Duration.ofMinutes(10)))
@@ -150,7 +187,8 @@ class DeliveryGateIT {
     }
 
     private static void admit(DeliveryGate gate, String openid, String msgId, Verdict expected) {
-        StepVerifier.create(gate.admit(APP_ID, signature(), "body " + msgId, openid, msgId)).expectNext(expected).verifyComplete();
+        StepVerifier.create(gate.admit(APP_ID, signature(), "body " + msgId, openid, msgId).map(Admission::verdict))
+                .expectNext(expected).verifyComplete();
     }
 
     private static String signature() {
