@@ -65,6 +65,18 @@ final class ChatPage {
         return texts(bubbles).get(0);
     }
 
+    /** The system notice WeChat shows in the chat after the last delivery of a message failed. */
+    String awaitWechatNotice(Duration timeout) {
+        String bubbles = ".msg.system[data-source='wechat-notice'] .bubble";
+        await(timeout, "WeChat's notice in the chat", () -> !texts(bubbles).isEmpty());
+        return texts(bubbles).get(0);
+    }
+
+    /** How many times the last sent message was delivered, once its deliveries are over. */
+    String deliveries() {
+        return lastSent().getDomAttribute("data-deliveries");
+    }
+
     /** Passive replies the page decrypted (safe mode). */
     List<String> decryptedPassiveReplies() {
         return texts(".msg.in[data-source='passive'][data-encrypted='true'] .bubble");

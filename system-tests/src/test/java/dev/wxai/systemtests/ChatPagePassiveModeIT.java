@@ -35,9 +35,11 @@ class ChatPagePassiveModeIT {
     static void startEveryServiceAndTheBrowser() {
         assumeTrue(HeadlessChromium.installed(), "ChatPagePassiveModeIT needs Debian's Chromium and its driver ("
                 + HeadlessChromium.BROWSER + ", " + HeadlessChromium.DRIVER + "): apt-get install chromium chromium-driver");
+        // A safe-mode account refuses plaintext, as WeChat never sends it one: the way to make every delivery fail.
         stack = new Stack("wxai_e2e_chat_passive", Map.of(
                 "wxai.wechat.reply-mode", "passive",
-                "wxai.wechat.aes-key", AES_KEY));
+                "wxai.wechat.aes-key", AES_KEY,
+                "wxai.wechat.require-encryption", "true"));
         sandbox = new SandboxClient(stack.sandbox());
         browser = HeadlessChromium.start();
     }
@@ -71,5 +73,20 @@ class ChatPagePassiveModeIT {
         assertThat(page.decryptedPassiveReplies()).hasSize(1);
         assertThat(sandbox.received(openid).path("customMessages")).as("passive mode never calls the customer-service API")
                 .isEmpty();
+    }
+
+    /**
+     * Every delivery refused (here: plaintext to an account that requires encryption, 403): the sandbox, playing
+     * WeChat, delivers again at once, three times, and the page then shows WeChat's own notice, as the chat would.
+     */
+    @Test
+    void threeFailedDeliveriesShowWechatsFailureNotice() {
+        ChatPage page = ChatPage.open(browser, stack.sandbox()).as(WechatRequests.newOpenid());
+
+        page.send("明文消息 " + UUID.randomUUID());
+
+        assertThat(page.awaitWechatNotice(Duration.ofSeconds(10))).isEqualTo("该公众号提供的服务出现故障，请稍后再试");
+        assertThat(page.awaitDeliveryStatus()).isEqualTo("403");
+        assertThat(page.deliveries()).isEqualTo("3");
     }
 }

@@ -18,13 +18,14 @@ import reactor.netty.resources.ConnectionProvider;
  * resilience4j circuit breaker {@value #BREAKER} (configured under {@code resilience4j.circuitbreaker}). Every
  * failure to get an answer (circuit open, no ready instance, connection refused, no answer within
  * {@code wxai.gateway.ingress-timeout}) is an error for the caller to answer; the breaker counts all but its own
- * refusals. The ingress's own answers, 5xx included, are answers: it decides those, and WeChat retries them.
+ * refusals. The ingress's own answers, 5xx included, are answers: it decides those (a 503 marked {@code X-Wxai-Held}
+ * ends a hold it chose), and none counts against it.
  */
 @Component
 class IngressClient implements DisposableBean {
 
     static final String BREAKER = "ingress";
-    /** A refused or unroutable connection fails fast, well inside WeChat's 5 s, so WeChat's retry comes sooner. */
+    /** A refused or unroutable connection is known within a second; the delivery is then held (WechatRoute). */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
     /**
      * Connections kept open per ingress instance. In passive reply mode the ingress holds deliveries for up to 6 s,
