@@ -2,8 +2,6 @@ package dev.wxai.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,9 +35,9 @@ public final class PausableBroker implements KafkaBroker, AutoCloseable {
             Files.writeString(config, String.join("\n", List.of(
                     "process.roles=broker,controller",
                     "node.id=1",
-                    "controller.quorum.voters=1@127.0.0.1:" + ports[1],
-                    "listeners=PLAINTEXT://127.0.0.1:" + ports[0] + ",CONTROLLER://127.0.0.1:" + ports[1],
-                    "advertised.listeners=PLAINTEXT://127.0.0.1:" + ports[0],
+                    "controller.quorum.voters=1@" + LocalPort.HOST + ":" + ports[1],
+                    "listeners=PLAINTEXT://" + LocalPort.HOST + ":" + ports[0] + ",CONTROLLER://" + LocalPort.HOST + ":" + ports[1],
+                    "advertised.listeners=PLAINTEXT://" + LocalPort.HOST + ":" + ports[0],
                     "controller.listener.names=CONTROLLER",
                     "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
                     "inter.broker.listener.name=PLAINTEXT",
@@ -75,7 +73,7 @@ public final class PausableBroker implements KafkaBroker, AutoCloseable {
 
     @Override
     public String bootstrapServers() {
-        return "127.0.0.1:" + port;
+        return LocalPort.HOST + ":" + port;
     }
 
     /** Freezes the broker: connections stay open, nothing is answered. */
@@ -110,19 +108,7 @@ public final class PausableBroker implements KafkaBroker, AutoCloseable {
     }
 
     private void awaitListening(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the broker exited; see " + log());
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                return;
-            } catch (IOException notYet) {
-                pauseBriefly();
-            }
-        }
-        throw new IllegalStateException("the broker did not listen within " + timeout + "; see " + log());
+        LocalPort.await(port, true, timeout, "the broker listens (log: " + log() + ")", () -> !process.isAlive());
     }
 
     private static void run(List<String> command, Path log) {
@@ -147,13 +133,5 @@ public final class PausableBroker implements KafkaBroker, AutoCloseable {
     /** The test's own class path: Surefire and Failsafe hand it over whole, or as a manifest-only jar that names it. */
     private static String classPath() {
         return System.getProperty("java.class.path");
-    }
-
-    private static void pauseBriefly() {
-        try {
-            Thread.sleep(200);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -2,11 +2,9 @@ package dev.wxai.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -71,12 +69,12 @@ public final class RedisServer implements AutoCloseable {
 
     /** The URL of the test itself: the admin user when the server has users, nobody otherwise. */
     public String url() {
-        return withUsers ? url(ADMIN) : "redis://127.0.0.1:" + port + "/0";
+        return withUsers ? url(ADMIN) : "redis://" + LocalPort.HOST + ":" + port + "/0";
     }
 
     /** The URL a service uses to connect as {@code user} of the ACL file. */
     public String url(String user) {
-        return "redis://" + user + ":" + password(user) + "@127.0.0.1:" + port + "/0";
+        return "redis://" + user + ":" + password(user) + "@" + LocalPort.HOST + ":" + port + "/0";
     }
 
     /** What the server refused and to whom ({@code ACL LOG}, as redis-cli prints it); empty when nothing was. */
@@ -97,7 +95,7 @@ public final class RedisServer implements AutoCloseable {
     public synchronized void resume() {
         try {
             List<String> command = new java.util.ArrayList<>(List.of("redis-server", "--port", String.valueOf(port),
-                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+                    "--bind", LocalPort.HOST, "--save", "", "--appendonly", "no", "--dir", dir.toString()));
             if (withUsers) {
                 command.addAll(List.of("--aclfile", dir.resolve("users.acl").toString()));
             }
@@ -163,25 +161,8 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void awaitPort(boolean open) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
-        while (Instant.now().isBefore(deadline)) {
-            boolean listening;
-            try (Socket ignored = new Socket("127.0.0.1", port)) {
-                listening = true;
-            } catch (IOException e) {
-                listening = false;
-            }
-            if (listening == open) {
-                return;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        throw new IllegalStateException("redis-server on port " + port + " did not " + (open ? "start" : "stop"));
+        LocalPort.await(port, open, Duration.ofSeconds(15), "redis-server on port " + port + (open ? " starts" : " stops"),
+                () -> false);
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.stereotype.Component;
@@ -47,26 +48,25 @@ class WechatDeliveries {
         long started = System.nanoTime();
         return relay.deliver(rawQuery, body)
                 .map(answer -> {
-                    long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
-                    String failure = answer.status().value() == 200 ? null : "status " + answer.status().value();
-                    attempts.add(new DeliveryReport.Attempt(number, answer.status().value(), millis, failure));
-                    return new Outcome(answer, failure == null);
+                    int status = answer.status().value();
+                    attempts.add(new DeliveryReport.Attempt(number, status, millisSince(started), status == 200 ? null : "status " + status));
+                    return status == 200 ? Optional.of(answer) : Optional.<GatewayRelay.Answer>empty();
                 })
                 .onErrorResume(error -> {
-                    long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
-                    attempts.add(new DeliveryReport.Attempt(number, 0, millis, failureOf(error)));
-                    return Mono.just(new Outcome(null, false));
+                    attempts.add(new DeliveryReport.Attempt(number, 0, millisSince(started), failureOf(error)));
+                    return Mono.just(Optional.empty());
                 })
-                .flatMap(outcome -> {
-                    if (outcome.answered()) {
-                        GatewayRelay.Answer answer = outcome.answer();
-                        return Mono.just(DeliveryReport.answered(attempts, answer.contentType() == null ? null
-                                : answer.contentType().toString(), new String(answer.body(), StandardCharsets.UTF_8)));
-                    }
-                    // No answer in 5 s: WeChat has hung up, and delivers again; a failure status: again at once.
-                    return number < DELIVERIES ? attempt(rawQuery, body, number + 1, attempts)
-                            : Mono.just(DeliveryReport.failed(attempts, FAILURE_NOTICE));
-                });
+                .flatMap(answered -> answered
+                        .map(answer -> Mono.just(DeliveryReport.answered(attempts,
+                                answer.contentType() == null ? null : answer.contentType().toString(),
+                                new String(answer.body(), StandardCharsets.UTF_8))))
+                        // No answer in 5 s: WeChat has hung up, and delivers again; a failure status: again at once.
+                        .orElseGet(() -> number < DELIVERIES ? attempt(rawQuery, body, number + 1, attempts)
+                                : Mono.just(DeliveryReport.failed(attempts, FAILURE_NOTICE))));
+    }
+
+    private static long millisSince(long started) {
+        return Duration.ofNanos(System.nanoTime() - started).toMillis();
     }
 
     private static String failureOf(Throwable error) {
@@ -80,8 +80,5 @@ class WechatDeliveries {
             return "answer over 64 KiB";
         }
         return String.valueOf(error.getMessage());
-    }
-
-    private record Outcome(GatewayRelay.Answer answer, boolean answered) {
     }
 }

@@ -1,8 +1,10 @@
 package dev.wxai.ingress.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.wxai.common.event.Topics;
+import dev.wxai.common.redis.Keys;
 import dev.wxai.testsupport.PausableBroker;
 import dev.wxai.testsupport.TestRedis;
 import dev.wxai.testsupport.TopicSnapshot;
@@ -78,11 +80,12 @@ class HoldIT {
 
         BROKER.pause();
         var first = delivery(openid, xml).subscribeOn(Schedulers.boundedElastic()).toFuture();
-        Thread.sleep(300);
+        await("the first delivery claims the message").atMost(Duration.ofSeconds(5))
+                .until(() -> "pending".equals(TestRedis.template().opsForValue().get(Keys.dedupe(APP_ID, msgId)).block()));
         var second = delivery(openid, xml).subscribeOn(Schedulers.boundedElastic()).toFuture();
-        Thread.sleep(1500);
-        assertThat(first).as("the first delivery holds while the broker does not answer").isNotDone();
-        assertThat(second).as("the second waits for the first one's outcome instead of failing").isNotDone();
+        // The first holds while the broker does not answer; the second waits for its outcome instead of failing.
+        await("both deliveries wait while the broker is paused").during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+                .until(() -> !first.isDone() && !second.isDone());
         BROKER.resume();
 
         assertThat(first.get().status()).isEqualTo(200);
