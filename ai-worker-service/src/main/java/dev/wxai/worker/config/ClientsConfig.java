@@ -7,8 +7,10 @@ import dev.wxai.common.wechat.api.StableTokenClient;
 import dev.wxai.worker.deepseek.DeepSeekClient;
 import dev.wxai.worker.deepseek.FallbackModel;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.netty.channel.ChannelOption;
 import java.time.Duration;
+import java.util.Optional;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -22,42 +24,49 @@ import reactor.netty.resources.ConnectionProvider;
 class ClientsConfig {
 
     static final Duration WECHAT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration WECHAT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    /** Token fetches are rare (one pod at a time, every couple of hours): a few connections are plenty. */
+    private static final int TOKEN_CONNECTIONS = 4;
 
+    /**
+     * WeChat's message API ({@code custom/send}, {@code custom/typing}: two calls per reply) on Reactor Netty directly:
+     * WebClient's header maps, URI templates and body extractors were about a sixth of the worker's execution samples,
+     * and these calls need none of them; without WebClient (DeepSeek's call too) a warm reply costs ~12% less CPU
+     * (bench/RESULTS.md, issue 19).
+     */
     @Bean
-    WebClient wechatWebClient(WebClient.Builder builder, WechatApiProperties wechat, WorkerProperties worker) {
+    HttpClient wechatHttpClient(WechatApiProperties wechat, WorkerProperties worker) {
+        return httpClient("wechat", worker.maxInFlight(), WECHAT_CONNECT_TIMEOUT, WECHAT_TIMEOUT)
+                .baseUrl(wechat.apiBaseUrl());
+    }
+
+    /** The stable-token endpoint, through WebClient like the other services' token fetches (common-lib). */
+    @Bean
+    WebClient wechatWebClient(WebClient.Builder builder, WechatApiProperties wechat) {
         return builder.clone()
                 .baseUrl(wechat.apiBaseUrl())
-                .clientConnector(connector("wechat", worker.maxInFlight(), Duration.ofSeconds(3), WECHAT_TIMEOUT))
+                .clientConnector(new ReactorClientHttpConnector(
+                        httpClient("wechat-token", TOKEN_CONNECTIONS, WECHAT_CONNECT_TIMEOUT, WECHAT_TIMEOUT)))
                 .build();
     }
 
+    /** DeepSeek on Reactor Netty directly, like WeChat's message API (DeepSeekClient says why). */
     @Bean
-    WebClient deepSeekWebClient(WebClient.Builder builder, DeepSeekProperties deepseek) {
-        return builder.clone()
-                .baseUrl(deepseek.baseUrl())
-                .defaultHeader("Authorization", "Bearer " + deepseek.apiKey())
-                .clientConnector(connector("deepseek", deepseek.maxInFlight(), deepseek.connectTimeout(), deepseek.timeout()))
-                .build();
-    }
-
-    @Bean
-    DeepSeekClient deepSeekClient(WebClient deepSeekWebClient, DeepSeekProperties deepseek) {
-        return new DeepSeekClient(deepSeekWebClient, deepseek.model(), deepseek);
+    DeepSeekClient deepSeekClient(DeepSeekProperties deepseek, ObservationRegistry observations) {
+        return new DeepSeekClient(httpClient("deepseek", deepseek.maxInFlight(), deepseek.connectTimeout(), deepseek.timeout()),
+                deepseek.baseUrl(), deepseek.apiKey(), deepseek.model(), deepseek, observations);
     }
 
     /** The second provider, when configured: its own connection pool, key and model. */
     @Bean
-    FallbackModel fallbackModel(WebClient.Builder builder, DeepSeekProperties deepseek) {
+    FallbackModel fallbackModel(DeepSeekProperties deepseek, ObservationRegistry observations) {
         DeepSeekProperties.Fallback fallback = deepseek.fallback();
         if (!fallback.configured()) {
             return FallbackModel.NONE;
         }
-        WebClient web = builder.clone()
-                .baseUrl(fallback.baseUrl())
-                .defaultHeader("Authorization", "Bearer " + fallback.apiKey())
-                .clientConnector(connector("deepseek-fallback", deepseek.maxInFlight(), deepseek.connectTimeout(), deepseek.timeout()))
-                .build();
-        return new FallbackModel(java.util.Optional.of(new DeepSeekClient(web, fallback.model(), deepseek)));
+        HttpClient http = httpClient("deepseek-fallback", deepseek.maxInFlight(), deepseek.connectTimeout(), deepseek.timeout());
+        return new FallbackModel(Optional.of(new DeepSeekClient(http, fallback.baseUrl(), fallback.apiKey(), fallback.model(),
+                deepseek, observations)));
     }
 
     @Bean
@@ -82,17 +91,15 @@ class ClientsConfig {
      * holds its HTTP/1.1 connection for seconds, and Reactor Netty's shared default pool (500 connections, 1,000
      * waiting) would cap the pod at 500 answers per model latency and refuse the rest.
      */
-    private static ReactorClientHttpConnector connector(String name, int connections, Duration connectTimeout,
-                                                        Duration responseTimeout) {
+    static HttpClient httpClient(String name, int connections, Duration connectTimeout, Duration responseTimeout) {
         ConnectionProvider pool = ConnectionProvider.builder(name)
                 .maxConnections(Math.max(connections, 1))
                 .pendingAcquireMaxCount(-1)
                 .pendingAcquireTimeout(responseTimeout)
                 .maxIdleTime(Duration.ofSeconds(30))
                 .build();
-        HttpClient http = HttpClient.create(pool)
+        return HttpClient.create(pool)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
                 .responseTimeout(responseTimeout);
-        return new ReactorClientHttpConnector(http);
     }
 }

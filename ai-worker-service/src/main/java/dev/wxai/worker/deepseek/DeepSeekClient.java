@@ -1,6 +1,10 @@
 package dev.wxai.worker.deepseek;
 
 import dev.wxai.worker.config.DeepSeekProperties;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -8,10 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.client.ClientResponse;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+import reactor.netty.http.client.HttpClient;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectWriter;
@@ -20,6 +23,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * DeepSeek's OpenAI-compatible chat completions, non-streaming; the same client talks to the fallback provider, with
  * its own base URL, key and model. https://api-docs.deepseek.com/api/create-chat-completion
+ *
+ * <p>On Reactor Netty directly rather than WebClient, whose header maps, URI templates and body extractors cost a
+ * measurable share of the worker's CPU per reply (bench/RESULTS.md, issue 19); {@link ModelCallObservation} keeps the
+ * span, the timer and the trace header WebClient's observation gave the call.
  */
 public class DeepSeekClient {
 
@@ -29,13 +36,23 @@ public class DeepSeekClient {
     private static final ObjectWriter REQUEST = JSON.writerFor(ChatCompletion.Request.class);
     private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
 
-    private final WebClient webClient;
+    private final HttpClient http;
+    private final ModelCallObservation observation;
     private final String model;
     private final DeepSeekProperties properties;
 
-    /** @param webClient carries the provider's base URL and key */
-    public DeepSeekClient(WebClient webClient, String model, DeepSeekProperties properties) {
-        this.webClient = webClient;
+    /**
+     * @param http    its own connection pool and timeouts (ClientsConfig)
+     * @param baseUrl the provider's API base, {@code /chat/completions} is appended
+     * @param apiKey  sent as a bearer token; never logged
+     */
+    public DeepSeekClient(HttpClient http, String baseUrl, String apiKey, String model, DeepSeekProperties properties,
+                          ObservationRegistry observations) {
+        this.http = http.baseUrl(baseUrl).headers(headers -> headers
+                .set("Authorization", "Bearer " + apiKey)
+                .set("Content-Type", "application/json")
+                .set("Accept", "application/json"));
+        this.observation = new ModelCallObservation(observations, baseUrl);
         this.model = model;
         this.properties = properties;
     }
@@ -49,30 +66,43 @@ public class DeepSeekClient {
         // DeepSeek uses `user` for abuse tracking; it needs to be stable per user, not the openid itself.
         ChatCompletion.Request request = new ChatCompletion.Request(model, messages, false, properties.maxTokens(),
                 pseudonym(openid));
-        return webClient.post()
-                .uri("/chat/completions")
-                .contentType(MediaType.APPLICATION_JSON)
-                .accept(MediaType.APPLICATION_JSON)
-                .bodyValue(REQUEST.writeValueAsBytes(request))
-                .exchangeToMono(DeepSeekClient::readAnswer)
+        byte[] body = REQUEST.writeValueAsBytes(request);
+        return Mono.deferContextual(context -> {
+                    HttpHeaders traceHeaders = new DefaultHttpHeaders();
+                    Observation call = observation.start(context, traceHeaders);
+                    return http.post()
+                            .uri(ModelCallObservation.PATH)
+                            .send((sending, outbound) -> {
+                                sending.requestHeaders().add(traceHeaders);
+                                return outbound.sendByteArray(Mono.just(body));
+                            })
+                            .responseSingle((response, content) -> content.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
+                                    .map(text -> new Reply(response.status().code(), response.responseHeaders().get("Retry-After"), text)))
+                            .doOnNext(reply -> ModelCallObservation.answered(call, reply.status()))
+                            .doOnError(error -> ModelCallObservation.failed(call, error))
+                            .doFinally(signal -> {
+                                if (signal == SignalType.CANCEL) {
+                                    ModelCallObservation.cancelledIfUnanswered(call);
+                                }
+                                call.stop();
+                            });
+                })
+                .flatMap(DeepSeekClient::readAnswer)
                 .timeout(properties.timeout());
     }
 
-    private static Mono<String> readAnswer(ClientResponse response) {
-        return response.bodyToMono(String.class).defaultIfEmpty("").flatMap(body -> {
-            if (!response.statusCode().is2xxSuccessful()) {
-                DeepSeekException error = new DeepSeekException(response.statusCode().value(), errorMessage(body));
-                // Honour Retry-After: hold the failure back that long, so that no retry comes sooner.
-                Duration retryAfter = retryAfter(response);
-                return retryAfter.isZero() ? Mono.error(error) : Mono.delay(retryAfter).then(Mono.error(error));
-            }
-            return Mono.fromCallable(() -> content(body));
-        });
+    private static Mono<String> readAnswer(Reply reply) {
+        if (reply.status() < 200 || reply.status() > 299) {
+            DeepSeekException error = new DeepSeekException(reply.status(), errorMessage(reply.body()));
+            // Honour Retry-After: hold the failure back that long, so that no retry comes sooner.
+            Duration retryAfter = retryAfter(reply.retryAfter());
+            return retryAfter.isZero() ? Mono.error(error) : Mono.delay(retryAfter).then(Mono.error(error));
+        }
+        return Mono.fromCallable(() -> content(reply.body()));
     }
 
     /** Retry-After in seconds (the form API servers send), at most {@link #MAX_RETRY_AFTER}; zero when absent. */
-    static Duration retryAfter(ClientResponse response) {
-        String value = response.headers().asHttpHeaders().getFirst("Retry-After");
+    static Duration retryAfter(String value) {
         if (value == null) {
             return Duration.ZERO;
         }
@@ -112,6 +142,10 @@ public class DeepSeekClient {
         } catch (JacksonException e) {
             return body.length() > 200 ? body.substring(0, 200) : body;
         }
+    }
+
+    /** What the provider answered: status, Retry-After and the body, read whole (answers are a few KiB). */
+    private record Reply(int status, String retryAfter, String body) {
     }
 
     static String pseudonym(String openid) {

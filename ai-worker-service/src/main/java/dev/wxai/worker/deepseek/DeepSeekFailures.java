@@ -1,9 +1,8 @@
 package dev.wxai.worker.deepseek;
 
 import io.github.resilience4j.bulkhead.BulkheadFullException;
+import java.io.IOException;
 import java.util.concurrent.TimeoutException;
-import org.springframework.web.reactive.function.client.WebClientRequestException;
-import reactor.netty.http.client.PrematureCloseException;
 
 /**
  * Which DeepSeek failures are worth another try, after DeepSeek's error code table
@@ -20,10 +19,19 @@ public final class DeepSeekFailures {
             int status = deepSeek.status();
             return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
         }
-        return error instanceof TimeoutException
-                || error instanceof WebClientRequestException
-                || error instanceof PrematureCloseException
+        return isTimeout(error)
+                // Transport failures: refused or reset connections, a connection closed before the answer ended
+                // (Reactor Netty's PrematureCloseException), TLS failures.
+                || error instanceof IOException
                 || error instanceof BulkheadFullException;
+    }
+
+    /**
+     * The whole call's time-out ({@code Mono.timeout}), a pool that had no connection in time, or Reactor Netty's
+     * response time-out (Netty's {@code ReadTimeoutException}, which is not a {@link TimeoutException}).
+     */
+    public static boolean isTimeout(Throwable error) {
+        return error instanceof TimeoutException || error instanceof io.netty.handler.timeout.TimeoutException;
     }
 
     /**

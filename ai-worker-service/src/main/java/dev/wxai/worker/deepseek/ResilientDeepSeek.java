@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -117,7 +116,7 @@ public class ResilientDeepSeek {
         if (error instanceof BulkheadFullException) {
             return "bulkhead_full";
         }
-        if (error instanceof TimeoutException) {
+        if (DeepSeekFailures.isTimeout(error)) {
             return "timeout";
         }
         if (error instanceof DeepSeekException deepSeek) {

@@ -5,16 +5,16 @@ import dev.wxai.common.redis.AccessTokenStore;
 import dev.wxai.common.wechat.api.WechatApiException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.observation.ObservationRegistry;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
 import reactor.util.retry.Retry;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -43,19 +43,22 @@ public class CustomerServiceSender {
     private static final ObjectWriter TYPING = JSON.writerFor(TypingCommand.class);
     private static final ObjectReader RESULT = JSON.readerFor(WechatResult.class);
 
+    private static final byte[] NO_BODY = new byte[0];
+
     /**
-     * WeChat's API without observation (no span, no timer, no traceparent per call): WeChat reads no trace header,
-     * and {@code wxai_replies_total{outcome,errcode}} and {@code wxai_worker_send_window_seconds} say what an operator
-     * needs of these calls. Observing each call cost measurable CPU per reply (bench/RESULTS.md, issue 19).
+     * WeChat's API on Reactor Netty (ClientsConfig), without observation (no span, no timer, no traceparent per
+     * call): WeChat reads no trace header, and {@code wxai_replies_total{outcome,errcode}} and
+     * {@code wxai_worker_send_window_seconds} say what an operator needs of these calls. Observing each call cost
+     * measurable CPU per reply (bench/RESULTS.md, issue 19).
      */
-    private final WebClient webClient;
+    private final HttpClient http;
     private final HeldToken tokens;
     private final MeterRegistry meters;
     private final Counter sent;
 
-    CustomerServiceSender(@Qualifier("wechatWebClient") WebClient webClient, AccessTokenStore tokens, MeterRegistry meters,
+    CustomerServiceSender(@Qualifier("wechatHttpClient") HttpClient http, AccessTokenStore tokens, MeterRegistry meters,
                           Clock clock) {
-        this.webClient = webClient.mutate().observationRegistry(ObservationRegistry.NOOP).build();
+        this.http = http.headers(headers -> headers.set("Content-Type", "application/json"));
         this.tokens = new HeldToken(tokens, clock);
         this.meters = meters;
         this.sent = meters.counter("wxai.replies", "outcome", "sent", "errcode", "0");
@@ -97,24 +100,27 @@ public class CustomerServiceSender {
     }
 
     /**
-     * One {@code message/<api>} call. Bodies go out as bytes written by a writer built once, and the answer is read
-     * as bytes and parsed by a reader built once: WebFlux's JSON codecs resolved types and built a generator and a
-     * non-blocking parser for every call, a tenth of the worker's CPU at a thousand replies in flight.
+     * One {@code message/<api>} call. Bodies go out as bytes written by a writer built once (one buffer, so Reactor
+     * Netty sends a Content-Length), and the answer is read as bytes and parsed by a reader built once: WebFlux's JSON
+     * codecs resolved types and built a generator and a non-blocking parser for every call, a tenth of the worker's
+     * CPU at a thousand replies in flight. A status other than 2xx is not WeChat's API answering (that is always 200
+     * with an errcode) but something in front of it: {@link UnexpectedStatus}, whose fate is unknown like a time-out's.
      */
     private Mono<Void> call(String api, String token, byte[] body) {
-        return webClient.post()
-                .uri(uri -> uri.path("/cgi-bin/message/" + api).queryParam("access_token", token).build())
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(body)
-                .retrieve()
-                .bodyToMono(byte[].class)
-                .defaultIfEmpty(new byte[0])
-                .flatMap(bytes -> {
+        return http.post()
+                .uri("/cgi-bin/message/" + api + "?access_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8))
+                .send((request, outbound) -> outbound.sendByteArray(Mono.just(body)))
+                .responseSingle((response, content) -> content.asByteArray().defaultIfEmpty(NO_BODY).flatMap(bytes -> {
+                    int status = response.status().code();
+                    if (status < 200 || status > 299) {
+                        return Mono.error(new UnexpectedStatus(api, status));
+                    }
                     WechatResult result = result(bytes);
                     return result.errcode() == null || result.errcode() != 0
                             ? Mono.error(new WechatApiException(api, result.errcode() == null ? -2 : result.errcode(), result.errmsg()))
-                            : Mono.empty();
-                });
+                            : Mono.<Void>empty();
+                }))
+                .then();
     }
 
     private static WechatResult result(byte[] bytes) {
@@ -126,6 +132,14 @@ public class CustomerServiceSender {
     }
 
     record WechatResult(Integer errcode, String errmsg) {
+    }
+
+    /** WeChat's API (or a proxy in front of it) answered with an HTTP status other than 2xx. */
+    static final class UnexpectedStatus extends RuntimeException {
+
+        UnexpectedStatus(String api, int status) {
+            super(api + " answered HTTP " + status);
+        }
     }
 
     /** {@code message/custom/send} with a text: {@code {touser, msgtype: "text", text: {content}}}. */

@@ -2,6 +2,9 @@ package dev.wxai.worker.deepseek;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.handler.timeout.ReadTimeoutException;
+import java.io.IOException;
+import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +16,15 @@ class DeepSeekFailuresTest {
         assertThat(DeepSeekFailures.retryable(new DeepSeekException(500, "server"))).isTrue();
         assertThat(DeepSeekFailures.retryable(new DeepSeekException(503, "overloaded"))).isTrue();
         assertThat(DeepSeekFailures.retryable(new TimeoutException())).isTrue();
+    }
+
+    @Test
+    void transportFailuresAreRetriedAndNettysResponseTimeOutIsATimeOut() {
+        assertThat(DeepSeekFailures.retryable(new ConnectException("Connection refused"))).isTrue();
+        assertThat(DeepSeekFailures.retryable(new IOException("Connection reset by peer"))).isTrue();
+        assertThat(DeepSeekFailures.retryable(ReadTimeoutException.INSTANCE)).isTrue();
+        assertThat(DeepSeekFailures.isTimeout(ReadTimeoutException.INSTANCE)).isTrue();
+        assertThat(DeepSeekFailures.retryable(new IllegalStateException("a bug of ours"))).isFalse();
     }
 
     @Test

@@ -1,0 +1,83 @@
+package dev.wxai.worker.deepseek;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import io.micrometer.observation.transport.Kind;
+import io.micrometer.observation.transport.SenderContext;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.net.URI;
+import reactor.util.context.ContextView;
+
+/**
+ * The span and timer of one model call, as Spring's WebClient made them before the call moved to Reactor Netty
+ * directly: observation {@code http.client.requests} with WebClient's tags ({@code method}, {@code uri},
+ * {@code status}, {@code client.name}, {@code exception}, {@code outcome}), so that the worker's
+ * {@code http_client_requests_seconds} keeps one set of tag keys with the order-service calls WebClient still makes;
+ * a span named {@code http post}, the child of the record's span found in the Reactor context; and the trace's
+ * {@code traceparent} written into the request headers, so that one message is one trace up to the model.
+ */
+final class ModelCallObservation {
+
+    static final String PATH = "/chat/completions";
+    private static final String NAME = "http.client.requests";
+
+    private final ObservationRegistry registry;
+    private final String clientName;
+
+    ModelCallObservation(ObservationRegistry registry, String baseUrl) {
+        this.registry = registry;
+        String host = URI.create(baseUrl).getHost();
+        this.clientName = host == null ? "none" : host;
+    }
+
+    /** Starts the call's observation; the tracing handler writes the trace headers into {@code headers}. */
+    Observation start(ContextView context, HttpHeaders headers) {
+        SenderContext<HttpHeaders> sender = new SenderContext<>((carrier, key, value) -> carrier.set(key, value), Kind.CLIENT);
+        sender.setCarrier(headers);
+        sender.setRemoteServiceName(clientName);
+        return Observation.createNotStarted(NAME, () -> sender, registry)
+                .contextualName("http post")
+                .parentObservation(context.getOrDefault(ObservationThreadLocalAccessor.KEY, null))
+                .lowCardinalityKeyValue("method", "POST")
+                .lowCardinalityKeyValue("uri", PATH)
+                .lowCardinalityKeyValue("client.name", clientName)
+                .start();
+    }
+
+    /** The provider answered with {@code status}. */
+    static void answered(Observation observation, int status) {
+        observation.lowCardinalityKeyValue("status", String.valueOf(status))
+                .lowCardinalityKeyValue("outcome", outcome(status))
+                .lowCardinalityKeyValue("exception", "none");
+    }
+
+    /** No answer: refused connection, time-out, a connection closed mid-answer. */
+    static void failed(Observation observation, Throwable error) {
+        observation.lowCardinalityKeyValue("status", "CLIENT_ERROR")
+                .lowCardinalityKeyValue("outcome", "UNKNOWN")
+                .lowCardinalityKeyValue("exception", error.getClass().getSimpleName())
+                .error(error);
+    }
+
+    /** Cancelled before an answer (the whole-call time-out, or the worker shutting down): tagged like WebClient does. */
+    static void cancelledIfUnanswered(Observation observation) {
+        if (observation.getContext().getLowCardinalityKeyValue("status") != null) {
+            return;
+        }
+        observation.lowCardinalityKeyValue("status", "CLIENT_ERROR")
+                .lowCardinalityKeyValue("outcome", "UNKNOWN")
+                .lowCardinalityKeyValue("exception", "none");
+    }
+
+    private static String outcome(int status) {
+        return switch (status / 100) {
+            case 1 -> "INFORMATIONAL";
+            case 2 -> "SUCCESS";
+            case 3 -> "REDIRECTION";
+            case 4 -> "CLIENT_ERROR";
+            case 5 -> "SERVER_ERROR";
+            default -> "UNKNOWN";
+        };
+    }
+}
