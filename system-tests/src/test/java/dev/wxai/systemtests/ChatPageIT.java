@@ -2,7 +2,6 @@ package dev.wxai.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.wxai.common.redis.Keys;
 import dev.wxai.common.wechat.MessageCrypto;
@@ -11,21 +10,15 @@ import dev.wxai.common.wechat.SafeModeReply;
 import dev.wxai.testsupport.SandboxClient;
 import dev.wxai.testsupport.TestDatabase;
 import dev.wxai.testsupport.WechatRequests;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.chrome.ChromeDriver;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The sandbox's chat page in headless Chromium against every service: what a developer clicks is what the test
@@ -38,41 +31,30 @@ class ChatPageIT {
     private static final String AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
     private static final Duration REPLY_WAIT = Duration.ofSeconds(30);
 
+    @RegisterExtension
+    static final ChromiumPerClass chromium = new ChromiumPerClass();
+
     private static Stack stack;
     private static SandboxClient sandbox;
-    private static ChromeDriver browser;
 
     @BeforeAll
-    static void startEveryServiceAndTheBrowser() {
-        assumeTrue(HeadlessChromium.installed(), "ChatPageIT needs Debian's Chromium and its driver ("
-                + HeadlessChromium.BROWSER + ", " + HeadlessChromium.DRIVER + "): apt-get install chromium chromium-driver");
+    static void startEveryService() {
         stack = new Stack("wxai_e2e_chat", Map.of("wxai.wechat.aes-key", AES_KEY));
         sandbox = new SandboxClient(stack.sandbox());
-        browser = HeadlessChromium.start();
     }
 
     @AfterAll
     static void stopEverything() {
-        if (browser != null) {
-            browser.quit();
-        }
         if (stack != null) {
             stack.close();
         }
-    }
-
-    /** What the page looked like at the end of each test, for whoever reads a failure. */
-    @AfterEach
-    void keepAScreenshot(TestInfo test) throws IOException {
-        Path shot = Path.of("target", "service-logs", "chat-page-" + test.getTestMethod().orElseThrow().getName() + ".png");
-        Files.write(shot, browser.getScreenshotAs(OutputType.BYTES));
     }
 
     @Test
     void aMessageTypedInThePageIsAnsweredWithTheModelsAnswer() {
         String openid = WechatRequests.newOpenid();
         String question = "页面里的问题 " + UUID.randomUUID();
-        ChatPage page = ChatPage.open(browser, stack.sandbox()).as(openid);
+        ChatPage page = ChatPage.open(chromium.browser(), stack.sandbox()).as(openid);
 
         page.send(question);
 
@@ -91,7 +73,7 @@ class ChatPageIT {
     @Test
     void signInBuyAndPayOnTheMemberPageMakesTheMembershipActive() {
         String openid = WechatRequests.newOpenid();
-        ChatPage chat = ChatPage.open(browser, stack.sandbox()).as(openid);
+        ChatPage chat = ChatPage.open(chromium.browser(), stack.sandbox()).as(openid);
 
         MemberPage shop = chat.openMemberPage();
         assertThat(shop.url()).startsWith(stack.gateway() + "/shop/");
@@ -115,7 +97,7 @@ class ChatPageIT {
     void inSafeModeThePageEncryptsAndSignsLikeWechatAndTheMessageIsAnswered() {
         String openid = WechatRequests.newOpenid();
         String question = "安全模式 " + UUID.randomUUID();
-        ChatPage page = ChatPage.open(browser, stack.sandbox()).as(openid).safeMode();
+        ChatPage page = ChatPage.open(chromium.browser(), stack.sandbox()).as(openid).safeMode();
 
         page.send(question);
 
@@ -131,7 +113,7 @@ class ChatPageIT {
     @Test
     void thePagesSafeModeCryptoAgreesWithMessageCryptoForEveryPaddingLength() {
         String openid = WechatRequests.newOpenid();
-        ChatPage page = ChatPage.open(browser, stack.sandbox()).as(openid);
+        ChatPage page = ChatPage.open(chromium.browser(), stack.sandbox()).as(openid);
         MessageCrypto wechatSide = new MessageCrypto(stack.appId, AES_KEY, null);
 
         List<String> contents = new ArrayList<>();

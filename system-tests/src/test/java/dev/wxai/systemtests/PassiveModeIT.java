@@ -20,12 +20,15 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
  * An unverified subscription account: no customer-service API, so the answer must ride back on WeChat's own
- * delivery, encrypted in safe mode. Through the gateway, with the real worker producing the answer.
+ * delivery, encrypted in safe mode. Through the gateway, with the real worker producing the answer; then the same in
+ * the chat page ({@link InTheChatPage}), on the same stack: one stack start (five JVMs, ~50 s) serves both.
  */
 class PassiveModeIT {
 
@@ -38,9 +41,12 @@ class PassiveModeIT {
 
     @BeforeAll
     static void startEveryService() {
+        // A safe-mode account refuses plaintext, as WeChat never sends it one: the way the chat page makes every
+        // delivery fail.
         stack = new Stack("wxai_e2e_passive", Map.of(
                 "wxai.wechat.reply-mode", "passive",
-                "wxai.wechat.aes-key", AES_KEY));
+                "wxai.wechat.aes-key", AES_KEY,
+                "wxai.wechat.require-encryption", "true"));
         sandbox = new SandboxClient(stack.sandbox());
         wechatSide = new MessageCrypto(stack.appId, AES_KEY, null);
     }
@@ -134,5 +140,46 @@ class PassiveModeIT {
         assertThat(reply.get("Content")).isEqualTo(sandbox.modelAnswerTo(question));
         assertThat(sandbox.received(openid).path("customMessages")).as("passive mode never calls the customer-service API")
                 .isEmpty();
+    }
+
+    /**
+     * The chat page as a user of this account: the answer rides back encrypted on the delivery's own answer, and the
+     * page must decrypt it to show it. Skipped without Chromium; the tests above still run.
+     */
+    @Nested
+    class InTheChatPage {
+
+        @RegisterExtension
+        static final ChromiumPerClass chromium = new ChromiumPerClass();
+
+        @Test
+        void aSafeModeMessageIsAnsweredWithAnEncryptedPassiveReplyThatThePageDecrypts() {
+            String openid = WechatRequests.newOpenid();
+            String question = "被动回复 " + UUID.randomUUID();
+            ChatPage page = ChatPage.open(chromium.browser(), stack.sandbox()).as(openid).safeMode();
+
+            page.send(question);
+
+            assertThat(page.awaitDeliveryStatus()).isEqualTo("200");
+            assertThat(page.awaitReply("passive", Duration.ofSeconds(15))).isEqualTo(sandbox.modelAnswerTo(question));
+            assertThat(page.decryptedPassiveReplies()).hasSize(1);
+            assertThat(sandbox.received(openid).path("customMessages")).as("passive mode never calls the customer-service API")
+                    .isEmpty();
+        }
+
+        /**
+         * Every delivery refused (here: plaintext to an account that requires encryption, 403): the sandbox, playing
+         * WeChat, delivers again at once, three times, and the page then shows WeChat's own notice, as the chat would.
+         */
+        @Test
+        void threeFailedDeliveriesShowWechatsFailureNotice() {
+            ChatPage page = ChatPage.open(chromium.browser(), stack.sandbox()).as(WechatRequests.newOpenid());
+
+            page.send("明文消息 " + UUID.randomUUID());
+
+            assertThat(page.awaitWechatNotice(Duration.ofSeconds(10))).isEqualTo("该公众号提供的服务出现故障，请稍后再试");
+            assertThat(page.awaitDeliveryStatus()).isEqualTo("403");
+            assertThat(page.deliveries()).isEqualTo("3");
+        }
     }
 }
