@@ -7,7 +7,8 @@
 # Stage 1 builds the module's runnable jar with Maven (dependencies cached across builds), stage 2 splits it into
 # Spring Boot's layers, so that a code change rebuilds only the thin `application` layer of the image. The runtime
 # is a JRE, runs as an unprivileged numeric user, sizes its heap from the container's memory limit, and reports
-# health from the service's own liveness group (on its management port, when it has one).
+# health from the service's own liveness group (on its management port, when it has one). The AI worker's image also
+# carries a Class Data Sharing archive from a training start, which its pods use (k8s/base/ai-worker-service).
 # Not built on the machine these files were written on (no Docker engine there): deploy-tests checks this file
 # against the modules and the jar's layer index instead.
 
@@ -40,7 +41,9 @@ RUN management=""; \
     printf '%s' "${management}" > /tmp/management-port
 
 # Spring Boot's layers (BOOT-INF/layers.idx): dependencies, spring-boot-loader, snapshot-dependencies, application.
-RUN java -Djarmode=tools -jar /tmp/application.jar extract --layers --launcher --destination /tmp/extracted
+# Extracted as a plain jar (application/application.jar) whose manifest names lib/*.jar, not for Boot's launcher:
+# Class Data Sharing archives only classes the JDK's own class loaders load.
+RUN java -Djarmode=tools -jar /tmp/application.jar extract --layers --destination /tmp/extracted
 
 
 FROM eclipse-temurin:17-jre-noble
@@ -56,6 +59,17 @@ COPY --from=build /tmp/extracted/snapshot-dependencies/ ./
 COPY --from=build /tmp/extracted/application/ ./
 COPY --from=build /tmp/server-port /app/server-port
 COPY --from=build /tmp/management-port /app/management-port
+# The worker's training start for Class Data Sharing (Spring Boot's recipe: the context refreshes, no bean starts,
+# nothing connects to Redis or Kafka): the classes it loads are archived in application.jsa, which a pod maps
+# instead of loading and verifying them again (-XX:SharedArchiveFile in its JAVA_TOOL_OPTIONS): start-up CPU -40%
+# (bench/RESULTS.md, issue 19). MaxRAM=1g and G1 as in the pod: an archive made with other compressed-oops settings
+# is ignored at run time (with a warning; the JVM then starts without it). The archive records the class path as
+# the training start saw it (application.jar and lib/*.jar, relative to /app): a JVM started from another working
+# directory ignores it the same way, so the ENTRYPOINT below starts in /app and pods must not set workingDir.
+RUN if [ "${MODULE}" = "ai-worker-service" ]; then \
+      java -XX:MaxRAM=1g -XX:+UseG1GC -XX:ArchiveClassesAtExit=application.jsa -Dspring.context.exit=onRefresh \
+        -jar application.jar; \
+    fi
 # The heap follows the container's memory limit (Kubernetes resources, compose deploy.resources); the rest of
 # the limit is left for metaspace, threads and Netty's direct buffers. An OutOfMemoryError ends the JVM so that
 # the orchestrator restarts it instead of leaving a half-broken service running.
@@ -67,4 +81,4 @@ USER 10001:10001
 HEALTHCHECK --interval=10s --timeout=3s --start-period=90s --retries=3 \
     CMD port="${MANAGEMENT_SERVER_PORT:-$(cat /app/management-port)}"; \
         curl -fsS -o /dev/null "http://127.0.0.1:${port:-${SERVER_PORT:-$(cat /app/server-port)}}/actuator/health/liveness" || exit 1
-ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]
+ENTRYPOINT ["java", "-jar", "application.jar"]

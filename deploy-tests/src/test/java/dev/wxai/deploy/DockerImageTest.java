@@ -73,9 +73,10 @@ class DockerImageTest {
     }
 
     @Test
-    void runtimeStacksTheBootLayersInOrderAndStartsTheLauncher() {
+    void runtimeStacksTheBootLayersInOrderAndStartsThePlainJar() {
         String extract = STAGES.get(0).stream().filter(line -> line.contains("-Djarmode=tools")).findFirst().orElse("");
-        assertThat(extract).contains(" extract ").contains("--layers").contains("--launcher");
+        // Not for Boot's launcher: Class Data Sharing archives only classes the JDK's own class loaders load.
+        assertThat(extract).contains(" extract ").contains("--layers").doesNotContain("--launcher");
         Matcher destination = Pattern.compile("--destination\\s+(\\S+)").matcher(extract);
         assertThat(destination.find()).as("extract --destination").isTrue();
         String extracted = destination.group(1);
@@ -89,7 +90,26 @@ class DockerImageTest {
             }
         }
         assertThat(copied).isEqualTo(LAYERS);
-        assertThat(runtime()).anyMatch(line -> line.startsWith("ENTRYPOINT") && line.contains(LAUNCHER));
+        assertThat(runtime()).contains("WORKDIR /app", "ENTRYPOINT [\"java\", \"-jar\", \"application.jar\"]");
+        assertThat(STAGES.get(0)).as("the jar the layers are extracted from is named application.jar")
+                .anyMatch(line -> line.contains("cp ") && line.endsWith("/tmp/application.jar"))
+                .anyMatch(line -> line.contains("-jar /tmp/application.jar extract"));
+    }
+
+    @Test
+    void onlyTheWorkerImageCarriesAClassDataSharingArchiveFromATrainingStart() {
+        List<String> training = runtime().stream().filter(line -> line.contains("-XX:ArchiveClassesAtExit=")).toList();
+        assertThat(training).hasSize(1);
+        String run = training.get(0);
+        assertThat(run).startsWith("RUN if [ \"${MODULE}\" = \"ai-worker-service\" ]; then")
+                .contains("-XX:ArchiveClassesAtExit=application.jsa")
+                .contains("-Dspring.context.exit=onRefresh")
+                .contains("-jar application.jar")
+                // The pod's heap class and collector: an archive made with other compressed-oops settings is ignored.
+                .contains("-XX:MaxRAM=1g").contains("-XX:+UseG1GC");
+        assertThat(runtime().indexOf(run)).as("trained on the copied layers, before the image drops root")
+                .isGreaterThan(runtime().indexOf("COPY --from=build /tmp/extracted/application/ ./"))
+                .isLessThan(runtime().indexOf("USER 10001:10001"));
     }
 
     @Test

@@ -97,6 +97,21 @@ class PodSizingTest {
         assertThat(value).as("the prod overlay names its proxies").isNotBlank();
     }
 
+    /**
+     * The Dockerfile's training start writes /app/application.jsa into the worker's image (DockerImageTest). The archive
+     * holds the class path relative to /app, the image's working directory: a pod that set another one would start
+     * without it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void theWorkerMapsTheClassDataSharingArchiveOfItsImage(String env) {
+        Map<String, Object> container = container(env, "ai-worker-service");
+        assertThat(env(container, "JAVA_TOOL_OPTIONS"))
+                .contains("-XX:SharedArchiveFile=/app/application.jsa")
+                .contains("-XX:+UseG1GC");
+        assertThat(container).as("the image's working directory, /app").doesNotContainKey("workingDir");
+    }
+
     private static Map<String, Object> deployment(String env, String service) {
         return RenderedOverlay.ofKind(env, "Deployment").stream()
                 .filter(resource -> service.equals(Yamls.stringAt(resource, "metadata", "name")))
