@@ -17,6 +17,7 @@ import reactor.core.publisher.SignalType;
 import reactor.netty.http.client.HttpClient;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,6 +35,9 @@ public class DeepSeekClient {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     /** Built once: WebFlux's JSON encoder resolved the type and built a generator per request. */
     private static final ObjectWriter REQUEST = JSON.writerFor(ChatCompletion.Request.class);
+    private static final ObjectReader ANSWER = JSON.readerFor(ChatCompletion.Response.class);
+    private static final ObjectReader ERROR = JSON.readerFor(ChatCompletion.ErrorResponse.class);
+    private static final byte[] NO_BODY = new byte[0];
     private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
 
     private final HttpClient http;
@@ -76,8 +80,8 @@ public class DeepSeekClient {
                                 sending.requestHeaders().add(traceHeaders);
                                 return outbound.sendByteArray(Mono.just(body));
                             })
-                            .responseSingle((response, content) -> content.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
-                                    .map(text -> new Reply(response.status().code(), response.responseHeaders().get("Retry-After"), text)))
+                            .responseSingle((response, content) -> content.asByteArray().defaultIfEmpty(NO_BODY)
+                                    .map(bytes -> new Reply(response.status().code(), response.responseHeaders().get("Retry-After"), bytes)))
                             .doOnNext(reply -> ModelCallObservation.answered(call, reply.status()))
                             .doOnError(error -> ModelCallObservation.failed(call, error))
                             .doFinally(signal -> {
@@ -116,15 +120,16 @@ public class DeepSeekClient {
 
     /**
      * Under load DeepSeek keeps the connection alive by writing blank lines (or SSE-style {@code : keep-alive}
-     * comments) before the JSON, so everything before the first {@code {} is skipped.
+     * comments) before the JSON, so everything before the first {@code {} is skipped. Read from the answer's bytes
+     * by a reader built once: no decoded String, no copy of it from the first brace.
      */
-    static String content(String body) {
-        int start = body.indexOf('{');
+    static String content(byte[] body) {
+        int start = firstBrace(body);
         if (start < 0) {
             throw new DeepSeekException(200, "answer has no JSON body");
         }
         try {
-            ChatCompletion.Response answer = JSON.readValue(body.substring(start), ChatCompletion.Response.class);
+            ChatCompletion.Response answer = ANSWER.readValue(body, start, body.length - start);
             ChatTurn message = answer.choices() == null || answer.choices().isEmpty() ? null : answer.choices().get(0).message();
             if (message == null || message.content() == null || message.content().isBlank()) {
                 throw new DeepSeekException(200, "answer has no message content");
@@ -135,17 +140,28 @@ public class DeepSeekClient {
         }
     }
 
-    private static String errorMessage(String body) {
+    /** The first '{' of the answer (ASCII: no UTF-8 multi-byte sequence contains its byte), or -1. */
+    private static int firstBrace(byte[] body) {
+        for (int i = 0; i < body.length; i++) {
+            if (body[i] == '{') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String errorMessage(byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8);
         try {
-            ChatCompletion.ErrorResponse error = JSON.readValue(body, ChatCompletion.ErrorResponse.class);
-            return error.error() == null || error.error().message() == null ? body : error.error().message();
+            ChatCompletion.ErrorResponse error = ERROR.readValue(body);
+            return error.error() == null || error.error().message() == null ? text : error.error().message();
         } catch (JacksonException e) {
-            return body.length() > 200 ? body.substring(0, 200) : body;
+            return text.length() > 200 ? text.substring(0, 200) : text;
         }
     }
 
     /** What the provider answered: status, Retry-After and the body, read whole (answers are a few KiB). */
-    private record Reply(int status, String retryAfter, String body) {
+    private record Reply(int status, String retryAfter, byte[] body) {
     }
 
     static String pseudonym(String openid) {

@@ -3,6 +3,7 @@ package dev.wxai.worker.deepseek;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class DeepSeekClientTest {
@@ -14,19 +15,25 @@ class DeepSeekClientTest {
 
     @Test
     void readsTheAssistantContent() {
-        assertThat(DeepSeekClient.content(COMPLETION)).isEqualTo("Hello! How can I help?");
+        assertThat(content(COMPLETION)).isEqualTo("Hello! How can I help?");
     }
 
     @Test
     void skipsKeepAliveLinesBeforeTheJson() {
-        assertThat(DeepSeekClient.content("\n\n: keep-alive\n\n" + COMPLETION)).isEqualTo("Hello! How can I help?");
+        assertThat(content("\n\n: keep-alive\n\n" + COMPLETION)).isEqualTo("Hello! How can I help?");
     }
 
     @Test
     void refusesAnAnswerWithoutContent() {
-        assertThatThrownBy(() -> DeepSeekClient.content("{\"choices\":[]}")).isInstanceOf(DeepSeekException.class);
-        assertThatThrownBy(() -> DeepSeekClient.content("\n\n")).isInstanceOf(DeepSeekException.class);
-        assertThatThrownBy(() -> DeepSeekClient.content("{\"choices\":")).isInstanceOf(DeepSeekException.class);
+        assertThatThrownBy(() -> content("{\"choices\":[]}")).isInstanceOf(DeepSeekException.class);
+        assertThatThrownBy(() -> content("\n\n")).isInstanceOf(DeepSeekException.class);
+        assertThatThrownBy(() -> content("{\"choices\":")).isInstanceOf(DeepSeekException.class);
+    }
+
+    @Test
+    void readsAnAnswerInUtf8() {
+        String chinese = COMPLETION.replace("Hello! How can I help?", "你好！有什么可以帮你？{}");
+        assertThat(content("\n" + chinese)).isEqualTo("你好！有什么可以帮你？{}");
     }
 
     @Test
@@ -37,5 +44,9 @@ class DeepSeekClientTest {
                 .isNotEqualTo(DeepSeekClient.pseudonym(openid + "x"))
                 .doesNotContain(openid)
                 .hasSize(32);
+    }
+
+    private static String content(String body) {
+        return DeepSeekClient.content(body.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -94,6 +94,16 @@ class CustomerServiceSenderIT {
         assertThat(meters.counter("wxai.replies", "outcome", "sent", "errcode", "0").count()).isEqualTo(1);
     }
 
+    /** The sender compares WeChat's usual success bytes before parsing; any other spelling of success is parsed. */
+    @Test
+    void successSpelledOtherwiseIsStillSuccess() {
+        answers.add(new Answer(200, "{ \"errmsg\": \"ok\", \"errcode\": 0 }"));
+
+        sender.sendText("o-user-7", "hi").block(Duration.ofSeconds(10));
+
+        assertThat(meters.counter("wxai.replies", "outcome", "sent", "errcode", "0").count()).isEqualTo(1);
+    }
+
     @Test
     void typingIsItsOwnCommand() {
         sender.typing("o-user-2").block(Duration.ofSeconds(10));
