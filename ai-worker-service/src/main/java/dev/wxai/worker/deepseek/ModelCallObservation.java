@@ -1,5 +1,6 @@
 package dev.wxai.worker.deepseek;
 
+import io.micrometer.core.instrument.binder.http.Outcome;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
@@ -48,14 +49,14 @@ final class ModelCallObservation {
     /** The provider answered with {@code status}. */
     static void answered(Observation observation, int status) {
         observation.lowCardinalityKeyValue("status", String.valueOf(status))
-                .lowCardinalityKeyValue("outcome", outcome(status))
+                .lowCardinalityKeyValue(Outcome.forStatus(status).asKeyValue())
                 .lowCardinalityKeyValue("exception", "none");
     }
 
     /** No answer: refused connection, time-out, a connection closed mid-answer. */
     static void failed(Observation observation, Throwable error) {
         observation.lowCardinalityKeyValue("status", "CLIENT_ERROR")
-                .lowCardinalityKeyValue("outcome", "UNKNOWN")
+                .lowCardinalityKeyValue(Outcome.UNKNOWN.asKeyValue())
                 .lowCardinalityKeyValue("exception", error.getClass().getSimpleName())
                 .error(error);
     }
@@ -66,18 +67,7 @@ final class ModelCallObservation {
             return;
         }
         observation.lowCardinalityKeyValue("status", "CLIENT_ERROR")
-                .lowCardinalityKeyValue("outcome", "UNKNOWN")
+                .lowCardinalityKeyValue(Outcome.UNKNOWN.asKeyValue())
                 .lowCardinalityKeyValue("exception", "none");
-    }
-
-    private static String outcome(int status) {
-        return switch (status / 100) {
-            case 1 -> "INFORMATIONAL";
-            case 2 -> "SUCCESS";
-            case 3 -> "REDIRECTION";
-            case 4 -> "CLIENT_ERROR";
-            case 5 -> "SERVER_ERROR";
-            default -> "UNKNOWN";
-        };
     }
 }
