@@ -1,7 +1,6 @@
 package dev.wxai.worker.deepseek;
 
 import dev.wxai.worker.config.DeepSeekProperties;
-import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SignalType;
 import reactor.netty.http.client.HttpClient;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -73,7 +71,7 @@ public class DeepSeekClient {
         byte[] body = REQUEST.writeValueAsBytes(request);
         return Mono.deferContextual(context -> {
                     HttpHeaders traceHeaders = new DefaultHttpHeaders();
-                    Observation call = observation.start(context, traceHeaders);
+                    ModelCallObservation.Call call = observation.start(context, traceHeaders);
                     return http.post()
                             .uri(ModelCallObservation.PATH)
                             .send((sending, outbound) -> {
@@ -82,17 +80,15 @@ public class DeepSeekClient {
                             })
                             .responseSingle((response, content) -> content.asByteArray().defaultIfEmpty(NO_BODY)
                                     .map(bytes -> new Reply(response.status().code(), response.responseHeaders().get("Retry-After"), bytes)))
-                            .doOnNext(reply -> ModelCallObservation.answered(call, reply.status()))
-                            .doOnError(error -> ModelCallObservation.failed(call, error))
-                            .doFinally(signal -> {
-                                if (signal == SignalType.CANCEL) {
-                                    ModelCallObservation.cancelledIfUnanswered(call);
-                                }
-                                call.stop();
-                            });
+                            .doOnNext(reply -> call.answered(reply.status()))
+                            .doOnError(call::failed)
+                            // Cancelled, or (should the client ever) completed without an answer.
+                            .doFinally(signal -> call.unanswered());
                 })
-                .flatMap(DeepSeekClient::readAnswer)
-                .timeout(properties.timeout());
+                // The time-out bounds the exchange, not the Retry-After hold after it: a hold longer than the time-out
+                // must surface as DeepSeek's 429, not as a time-out of our own.
+                .timeout(properties.timeout())
+                .flatMap(DeepSeekClient::readAnswer);
     }
 
     private static Mono<String> readAnswer(Reply reply) {

@@ -8,6 +8,7 @@ import io.micrometer.observation.transport.Kind;
 import io.micrometer.observation.transport.SenderContext;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.net.URI;
+import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.util.context.ContextView;
 
 /**
@@ -33,41 +34,65 @@ final class ModelCallObservation {
     }
 
     /** Starts the call's observation; the tracing handler writes the trace headers into {@code headers}. */
-    Observation start(ContextView context, HttpHeaders headers) {
+    Call start(ContextView context, HttpHeaders headers) {
         SenderContext<HttpHeaders> sender = new SenderContext<>((carrier, key, value) -> carrier.set(key, value), Kind.CLIENT);
         sender.setCarrier(headers);
         sender.setRemoteServiceName(clientName);
-        return Observation.createNotStarted(NAME, () -> sender, registry)
+        return new Call(Observation.createNotStarted(NAME, () -> sender, registry)
                 .contextualName("http post")
                 .parentObservation(context.getOrDefault(ObservationThreadLocalAccessor.KEY, null))
                 .lowCardinalityKeyValue("method", "POST")
                 .lowCardinalityKeyValue("uri", PATH)
                 .lowCardinalityKeyValue("client.name", clientName)
-                .start();
+                .start());
     }
 
-    /** The provider answered with {@code status}. */
-    static void answered(Observation observation, int status) {
-        observation.lowCardinalityKeyValue("status", String.valueOf(status))
-                .lowCardinalityKeyValue(Outcome.forStatus(status).asKeyValue())
-                .lowCardinalityKeyValue("exception", "none");
-    }
+    /**
+     * One call's observation, stopped by the first of its outcomes and only once: it stops when the answer arrives,
+     * not after the worker has read it, so the timer is the provider's time; a cancel (the whole-call time-out on a
+     * timer thread) can race the answer on an I/O thread.
+     */
+    static final class Call {
 
-    /** No answer: refused connection, time-out, a connection closed mid-answer. */
-    static void failed(Observation observation, Throwable error) {
-        observation.lowCardinalityKeyValue("status", "CLIENT_ERROR")
-                .lowCardinalityKeyValue(Outcome.UNKNOWN.asKeyValue())
-                .lowCardinalityKeyValue("exception", error.getClass().getSimpleName())
-                .error(error);
-    }
+        private final Observation observation;
+        private final AtomicBoolean stopped = new AtomicBoolean();
 
-    /** Cancelled before an answer (the whole-call time-out, or the worker shutting down): tagged like WebClient does. */
-    static void cancelledIfUnanswered(Observation observation) {
-        if (observation.getContext().getLowCardinalityKeyValue("status") != null) {
-            return;
+        private Call(Observation observation) {
+            this.observation = observation;
         }
-        observation.lowCardinalityKeyValue("status", "CLIENT_ERROR")
-                .lowCardinalityKeyValue(Outcome.UNKNOWN.asKeyValue())
-                .lowCardinalityKeyValue("exception", "none");
+
+        /** The provider answered with {@code status}. */
+        void answered(int status) {
+            if (stopped.compareAndSet(false, true)) {
+                observation.lowCardinalityKeyValue("status", String.valueOf(status))
+                        .lowCardinalityKeyValue(Outcome.forStatus(status).asKeyValue())
+                        .lowCardinalityKeyValue("exception", "none")
+                        .stop();
+            }
+        }
+
+        /** No answer: refused connection, time-out, a connection closed mid-answer. */
+        void failed(Throwable error) {
+            if (stopped.compareAndSet(false, true)) {
+                observation.lowCardinalityKeyValue("status", "CLIENT_ERROR")
+                        .lowCardinalityKeyValue(Outcome.UNKNOWN.asKeyValue())
+                        .lowCardinalityKeyValue("exception", error.getClass().getSimpleName())
+                        .error(error)
+                        .stop();
+            }
+        }
+
+        /**
+         * Ended without an answer or error: cancelled by the whole-call time-out or the worker shutting down. Tagged
+         * as WebClient tags a cancelled call; a no-op once the call has been answered or has failed.
+         */
+        void unanswered() {
+            if (stopped.compareAndSet(false, true)) {
+                observation.lowCardinalityKeyValue("status", "CLIENT_ERROR")
+                        .lowCardinalityKeyValue(Outcome.UNKNOWN.asKeyValue())
+                        .lowCardinalityKeyValue("exception", "none")
+                        .stop();
+            }
+        }
     }
 }

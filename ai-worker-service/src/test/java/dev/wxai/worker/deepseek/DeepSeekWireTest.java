@@ -149,6 +149,20 @@ class DeepSeekWireTest {
     }
 
     @Test
+    void aRetryAfterLongerThanTheTimeOutIsStillDeepSeeksAnswerNotATimeOut() {
+        answers.add(new Answer(429, "2", "{\"error\":{\"message\":\"Rate limit reached for requests\",\"type\":\"rate_limit_error\"}}", false));
+        long started = System.nanoTime();
+
+        StepVerifier.create(client("http://127.0.0.1:" + deepSeek.port(), Duration.ofSeconds(1)).answer("o-user-6", List.of(), "你好"))
+                .expectErrorSatisfies(error -> {
+                    assertThat(error).isInstanceOf(DeepSeekException.class);
+                    assertThat(ResilientDeepSeek.outcome(error)).isEqualTo("rate_limited");
+                })
+                .verify(Duration.ofSeconds(10));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
     void aServerThatNeverAnswersIsATimeOutWorthAnotherTry() {
         answers.add(new Answer(200, null, "", true));
 
