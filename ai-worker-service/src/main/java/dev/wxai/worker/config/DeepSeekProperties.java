@@ -10,7 +10,8 @@ import org.springframework.validation.annotation.Validated;
  * @param apiKey         {@code WXAI_DEEPSEEK_APIKEY}; never logged
  * @param baseUrl        {@code WXAI_DEEPSEEK_BASEURL}: {@code https://api.deepseek.com} in production
  * @param model          model names change; {@code deepseek-chat} when unset
- * @param timeout        the whole call, first byte to last; DeepSeek may hold a busy connection open for long
+ * @param timeout        one HTTP exchange, from waiting for a connection to the answer's last byte (not the
+ *                       Retry-After hold after it); DeepSeek may hold a busy connection open for long
  * @param connectTimeout establishing the TCP/TLS connection
  * @param maxTokens      the answer's length cap ({@code max_tokens})
  * @param maxInFlight    concurrent calls per pod (the resilience4j bulkhead reads it); pods × this must stay under

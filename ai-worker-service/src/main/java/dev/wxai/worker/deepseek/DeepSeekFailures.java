@@ -27,7 +27,7 @@ public final class DeepSeekFailures {
     }
 
     /**
-     * The whole call's time-out ({@code Mono.timeout}), a pool that had no connection in time, or Reactor Netty's
+     * The exchange's time-out ({@code Mono.timeout}), a pool that had no connection in time, or Reactor Netty's
      * response time-out (Netty's {@code ReadTimeoutException}, which is not a {@link TimeoutException}).
      */
     public static boolean isTimeout(Throwable error) {

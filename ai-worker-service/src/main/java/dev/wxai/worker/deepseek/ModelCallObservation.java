@@ -49,7 +49,7 @@ final class ModelCallObservation {
 
     /**
      * One call's observation, stopped by the first of its outcomes and only once: it stops when the answer arrives,
-     * not after the worker has read it, so the timer is the provider's time; a cancel (the whole-call time-out on a
+     * not after the worker has read it, so the timer is the provider's time; a cancel (the exchange's time-out on a
      * timer thread) can race the answer on an I/O thread.
      */
     static final class Call {
@@ -63,36 +63,33 @@ final class ModelCallObservation {
 
         /** The provider answered with {@code status}. */
         void answered(int status) {
-            if (stopped.compareAndSet(false, true)) {
-                observation.lowCardinalityKeyValue("status", String.valueOf(status))
-                        .lowCardinalityKeyValue(Outcome.forStatus(status).asKeyValue())
-                        .lowCardinalityKeyValue("exception", "none")
-                        .stop();
-            }
+            stop(String.valueOf(status), Outcome.forStatus(status), "none", null);
         }
 
         /** No answer: refused connection, time-out, a connection closed mid-answer. */
         void failed(Throwable error) {
-            if (stopped.compareAndSet(false, true)) {
-                observation.lowCardinalityKeyValue("status", "CLIENT_ERROR")
-                        .lowCardinalityKeyValue(Outcome.UNKNOWN.asKeyValue())
-                        .lowCardinalityKeyValue("exception", error.getClass().getSimpleName())
-                        .error(error)
-                        .stop();
-            }
+            stop("CLIENT_ERROR", Outcome.UNKNOWN, error.getClass().getSimpleName(), error);
         }
 
         /**
-         * Ended without an answer or error: cancelled by the whole-call time-out or the worker shutting down. Tagged
+         * Ended without an answer or error: cancelled by the exchange's time-out or the worker shutting down. Tagged
          * as WebClient tags a cancelled call; a no-op once the call has been answered or has failed.
          */
         void unanswered() {
-            if (stopped.compareAndSet(false, true)) {
-                observation.lowCardinalityKeyValue("status", "CLIENT_ERROR")
-                        .lowCardinalityKeyValue(Outcome.UNKNOWN.asKeyValue())
-                        .lowCardinalityKeyValue("exception", "none")
-                        .stop();
+            stop("CLIENT_ERROR", Outcome.UNKNOWN, "none", null);
+        }
+
+        private void stop(String status, Outcome outcome, String exception, Throwable error) {
+            if (!stopped.compareAndSet(false, true)) {
+                return;
             }
+            observation.lowCardinalityKeyValue("status", status)
+                    .lowCardinalityKeyValue(outcome.asKeyValue())
+                    .lowCardinalityKeyValue("exception", exception);
+            if (error != null) {
+                observation.error(error);
+            }
+            observation.stop();
         }
     }
 }
